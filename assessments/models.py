@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cells.models import Organization
+
+
+class Level(models.TextChoices):
+    """The normalized classification scale, best first, comparable across rule sets."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    COMPLETE = "complete", _("Complete")
+    INCOMPLETE = "incomplete", _("Incomplete")
+
+
+# Higher is better; used to compare a unit's level between years.
+LEVEL_RANK = {Level.EXCELLENT: 4, Level.GOOD: 3, Level.COMPLETE: 2, Level.INCOMPLETE: 1}
+WEAK_LEVELS = (Level.COMPLETE, Level.INCOMPLETE)
+GOOD_OR_ABOVE = (Level.EXCELLENT, Level.GOOD)
+
+
+class Classification(models.Model):
+    """One organization's yearly quality classification (xếp loại chất lượng).
+
+    The label is stored as written under the rule set of its year, beside the normalized
+    level used for comparisons. A final result changes only with a reason, kept in history.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="classifications"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    label = models.CharField(_("label as written"), max_length=128, blank=True)
+    rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    deciding_body = models.ForeignKey(
+        Organization,
+        verbose_name=_("deciding body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    change_reason = models.TextField(_("reason for the last change"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("This organization already has a classification for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="%(app_label)s_%(class)s_score_range",
+                violation_error_message=_("The score must be between 0 and 100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "level"], name="assessments_year_level_idx")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.year} · {self.get_level_display()}"

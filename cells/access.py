@@ -1,0 +1,110 @@
+"""The one place where access is decided.
+
+Every view of the project goes through `ScopedMixin`: it needs a logged-in user with a role,
+checks the view's `permission` against that role, and gives the view `self.scope`, the
+organization whose subtree the user works in. Objects are read only through `self.scoped()`
+and `self.get_scoped_or_404()`, so anything outside the subtree is never listed and answers
+404 when addressed directly.
+"""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from cells.models import Organization, UserRole
+
+Role = UserRole.Role
+
+
+class Perm:
+    """What a view needs. Views name one; roles grant a set."""
+
+    VIEW = "view"
+    MANAGE_ORGANIZATIONS = "manage_organizations"
+    ENTER_CLASSIFICATIONS = "enter_classifications"
+    RUN_JOBS = "run_jobs"
+    DECIDE_CANDIDATES = "decide_candidates"
+    MANAGE_PLANS = "manage_plans"
+    ADOPT_PLANS = "adopt_plans"
+    REPORT_TASKS = "report_tasks"
+    ENTER_MEETINGS = "enter_meetings"
+    ENTER_ADMISSIONS = "enter_admissions"
+    VIEW_PERSONAL_DATA = "view_personal_data"
+
+
+ROLE_PERMISSIONS = {
+    Role.STAFF: {
+        Perm.VIEW,
+        Perm.MANAGE_ORGANIZATIONS,
+        Perm.ENTER_CLASSIFICATIONS,
+        Perm.RUN_JOBS,
+        Perm.DECIDE_CANDIDATES,
+        Perm.MANAGE_PLANS,
+        Perm.ADOPT_PLANS,
+        Perm.REPORT_TASKS,
+        Perm.ENTER_MEETINGS,
+        Perm.ENTER_ADMISSIONS,
+        Perm.VIEW_PERSONAL_DATA,
+    },
+    Role.STANDING: {Perm.VIEW, Perm.DECIDE_CANDIDATES, Perm.ADOPT_PLANS, Perm.REPORT_TASKS},
+    Role.SECRETARY: {Perm.VIEW, Perm.ENTER_MEETINGS, Perm.ENTER_ADMISSIONS, Perm.VIEW_PERSONAL_DATA},
+    Role.AUDITOR: {Perm.VIEW},
+}
+
+
+def role_of(user) -> UserRole | None:
+    """The user's role with its organization, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_vanlang_role_cache"):
+        user._vanlang_role_cache = UserRole.objects.select_related("organization").filter(user=user).first()
+    return user._vanlang_role_cache
+
+
+def has_perm(user, permission: str) -> bool:
+    role = role_of(user)
+    return role is not None and permission in ROLE_PERMISSIONS.get(role.role, set())
+
+
+def scope_of(user) -> Organization | None:
+    role = role_of(user)
+    return role.organization if role else None
+
+
+def scope_filter(queryset: QuerySet, scope: Organization, via: str = "") -> QuerySet:
+    """Keep the rows whose organization (reached through `via`) lies in `scope`'s subtree."""
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    return queryset.filter(**{lookup: scope.path})
+
+
+def organizations_visible_to(user) -> QuerySet:
+    scope = scope_of(user)
+    if scope is None:
+        return Organization.objects.none()
+    return scope_filter(Organization.objects.all(), scope)
+
+
+class ScopedMixin(AccessMixin):
+    """Log-in, role, permission and scope for a view. Set `permission` on the view class."""
+
+    permission = Perm.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        role = role_of(request.user)
+        if role is None or self.permission not in ROLE_PERMISSIONS.get(role.role, set()):
+            raise PermissionDenied
+        self.role = role
+        self.scope = role.organization
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped(self, queryset: QuerySet, via: str = "") -> QuerySet:
+        return scope_filter(queryset, self.scope, via)
+
+    def get_scoped_or_404(self, queryset: QuerySet, via: str = "", **lookup):
+        return get_object_or_404(self.scoped(queryset, via), **lookup)
+
+    def get_organization(self, code: str) -> Organization:
+        return self.get_scoped_or_404(Organization.objects.all(), code=code)

@@ -1,0 +1,10 @@
+from cells.access import ROLE_PERMISSIONS, role_of
+
+
+def scope(request):
+    """The user's role and scope, for the navigation bar."""
+    role = role_of(getattr(request, "user", None))
+    return {
+        "user_role": role,
+        "user_perms": ROLE_PERMISSIONS.get(role.role, set()) if role else set(),
+    }

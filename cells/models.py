@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cells.text import fold
+
+PATH_SEPARATOR = "/"
+
+
+class Organization(models.Model):
+    """A party organization in the tree: an upper committee, a grassroots organization or a cell.
+
+    The tree is stored as a materialized path of primary keys ("/1/7/42/"), so "everything
+    under X" is one indexed prefix query at any depth. Organizations are never deleted: a
+    dissolved or merged unit keeps its years, with `dissolved` set and, when merged, its
+    `successor`.
+    """
+
+    class Kind(models.TextChoices):
+        UPPER_COMMITTEE = "upper_committee", _("Upper-level committee")
+        GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots party committee")
+        GRASSROOTS_CELL = "grassroots_cell", _("Grassroots party cell")
+        SECTION_COMMITTEE = "section_committee", _("Section party committee")
+        CELL = "cell", _("Subordinate party cell")
+
+    class Sector(models.TextChoices):
+        COMMUNE = "commune", _("Commune")
+        TOWN = "town", _("Town or ward")
+        AGENCY = "agency", _("Agency")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PUBLIC_SERVICE = "public_service", _("Public service unit")
+        MILITARY = "military", _("Military")
+        POLICE = "police", _("Police")
+        OTHER = "other", _("Other")
+
+    GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+    CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=512, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    dissolved = models.DateField(_("dissolved"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' in any collation.
+            models.Index(fields=["path"], name="cells_org_path_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["parent", "name"], name="cells_org_parent_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved__isnull=True) | Q(founded__isnull=True) | Q(dissolved__gte=models.F("founded")),
+                name="%(app_label)s_%(class)s_dissolved_after_founded",
+                violation_error_message=_("The dissolution date must not be before the founding date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(dissolved__isnull=False),
+                name="%(app_label)s_%(class)s_successor_only_when_dissolved",
+                violation_error_message=_("Only a dissolved organization can have a successor."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        new = self.pk is None
+        super().save(*args, **kwargs)
+        expected = self.expected_path()
+        if new or expected != self.path:
+            old_path = self.path
+            self.path, self.depth = expected, expected.count(PATH_SEPARATOR) - 2
+            Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            if old_path and not new:
+                from cells.services import organization_subtree_move
+
+                organization_subtree_move(old_path=old_path, new_path=self.path)
+
+    def expected_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.pk}{PATH_SEPARATOR}"
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in self.GRASSROOTS_KINDS
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in self.CELL_KINDS
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved is None
+
+    def ancestor_ids(self) -> list[int]:
+        """Primary keys from the root down to the parent, read from the path without a query."""
+        return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1] if part]
+
+    def is_within(self, other: "Organization") -> bool:
+        return self.path.startswith(other.path)
+
+    def active_in(self, year: int) -> bool:
+        """Whether the organization existed at some time in `year`."""
+        return (self.founded is None or self.founded.year <= year) and (
+            self.dissolved is None or self.dissolved.year >= year
+        )
+
+
+class UserRole(models.Model):
+    """What a user may do, and where: a role over one organization's subtree."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Organization committee staff")
+        STANDING = "standing", _("Standing committee member")
+        SECRETARY = "secretary", _("Party secretary")
+        AUDITOR = "auditor", _("Auditor")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="vanlang_role"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="user_roles"
+    )
+
+    class Meta:
+        verbose_name = _("user role")
+        verbose_name_plural = _("user roles")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

@@ -1,0 +1,37 @@
+"""Reads of the organization tree that views and reports share."""
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from cells.models import Organization
+from cells.text import fold
+
+
+def with_child_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate `child_count` with one correlated subquery, not a query per row."""
+    children = (
+        Organization.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
+    )
+    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
+
+
+def children_of(organization: Organization) -> QuerySet:
+    return with_child_counts(organization.children.all()).select_related("successor").order_by("dissolved", "name")
+
+
+def ancestors_within(organization: Organization, scope: Organization) -> list[Organization]:
+    """The chain from the scope down to the organization's parent, in one query."""
+    ids = [pk for pk in organization.ancestor_ids() if pk not in scope.ancestor_ids()]
+    by_id = Organization.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search_organizations(queryset: QuerySet, text: str) -> QuerySet:
+    """Organizations whose name or code contains every word of `text`, ignoring case and diacritics."""
+    words = fold(text).split()
+    if not words:
+        return queryset.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(name_folded__contains=word) | Q(code__icontains=word)
+    return queryset.filter(condition).select_related("parent").order_by("name_folded", "code")

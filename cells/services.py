@@ -1,0 +1,46 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+
+from cells.models import PATH_SEPARATOR, Organization, UserRole
+
+
+def organization_subtree_move(*, old_path: str, new_path: str) -> int:
+    """Rewrite the paths under a node that moved from `old_path` to `new_path`, in one UPDATE."""
+    depth_change = new_path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
+    return (
+        Organization.objects.filter(path__startswith=old_path)
+        .exclude(path=old_path)
+        .update(
+            path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
+            depth=F("depth") + depth_change,
+        )
+    )
+
+
+@transaction.atomic
+def user_role_grant(*, username: str, role: str, organization: Organization, password: str | None = None):
+    """Create or update a user and give it `role` over `organization`'s subtree.
+
+    Auditors work in the admin site, read only: they get `is_staff` and the view permissions
+    of the Auditors group, nothing that changes data.
+    """
+    from cells.auditors import auditors_group
+
+    if role not in UserRole.Role.values:
+        raise ValueError(role)
+    user, _created = get_user_model().objects.get_or_create(username=username)
+    if password:
+        user.set_password(password)
+    elif _created:
+        user.set_unusable_password()
+    user.is_staff = role == UserRole.Role.AUDITOR
+    user.save()
+    group = auditors_group()
+    if role == UserRole.Role.AUDITOR:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    UserRole.objects.update_or_create(user=user, defaults={"role": role, "organization": organization})
+    return user

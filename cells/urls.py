@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cells import views
+
+app_name = "cells"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("to-chuc/", views.TreeView.as_view(), name="tree"),
+    path("tim-kiem/", views.SearchView.as_view(), name="search"),
+    path("to-chuc/<str:org_code>/", views.OrganizationDetailView.as_view(), name="detail"),
+    path("to-chuc/<str:org_code>/nhanh/", views.ChildrenView.as_view(), name="children"),
+]

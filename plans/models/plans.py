@@ -1,0 +1,1 @@
+"""Support plans (kế hoạch củng cố), their targets, tasks and progress reports."""

@@ -1,0 +1,30 @@
+// Tree branches load their children when opened, so a national tree never renders whole.
+document.addEventListener("toggle", function (event) {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.open || !details.dataset.src || details.dataset.loaded) {
+    return;
+  }
+  details.dataset.loaded = "1";
+  const holder = details.querySelector(".branch");
+  fetch(details.dataset.src, { credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    })
+    .then(function (html) { holder.innerHTML = html; })
+    .catch(function () {
+      delete details.dataset.loaded;
+      holder.textContent = holder.dataset.error;
+    });
+}, true);
+
+// A form submitted once is not submitted again by a second click on a slow connection.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (form.dataset.submitted) { event.preventDefault(); return; }
+  form.dataset.submitted = "1";
+  // Disabled after this turn, so the clicked button's own name and value are still sent.
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  }, 0);
+});

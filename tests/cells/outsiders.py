@@ -1,0 +1,11 @@
+"""Values for the URL keyword arguments of the `cells` views, pointing into district D.
+
+The test in tests/test_every_url_is_scoped.py reverses every URL pattern with these values
+and requests it as charlie, who works in district X. Each entry is `kwarg: (factory, is_object)`:
+`factory(tree)` returns the value; `is_object` says the argument names a thing in D, so the
+request must be refused (403 or 404); other arguments (a year, a page) only select what to show.
+"""
+
+OUTSIDER_KWARGS = {
+    "org_code": (lambda tree: tree.a.code, True),
+}

@@ -1,0 +1,135 @@
+"""Fixtures every test shares: a small organization tree, the owner / colleague / outsider
+users, and the real services (Chromium, a Celery worker) with the rule for their absence.
+
+A test that needs a service that is missing is skipped with its reason on a newcomer's
+machine (pytest prints the reasons: -rs). With CI=true nothing may be skipped: the test fails.
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from cells.models import Organization
+from cells.services import user_role_grant
+
+Kind = Organization.Kind
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "Mật-khẩu-thử-2018"
+
+
+def missing_service(reason: str):
+    """Skip on a newcomer's machine; fail in CI, where every service must be there."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def make_org(code, name, kind, parent=None, sector="", **extra):
+    return Organization.objects.create(code=code, name=name, kind=kind, parent=parent, sector=sector, **extra)
+
+
+@pytest.fixture
+def tree(db):
+    """Two districts. D holds communes A (cells A1, A2) and B (cell B1); X holds commune Y (cell Y1)."""
+    province = make_org("P", "Đảng bộ tỉnh", Kind.UPPER_COMMITTEE)
+    d = make_org("D", "Đảng bộ huyện Đông", Kind.UPPER_COMMITTEE, province)
+    a = make_org("D-A", "Đảng bộ xã Gia Miễn", Kind.GRASSROOTS_COMMITTEE, d, "commune")
+    a1 = make_org("D-A-1", "Chi bộ Nặm Bao", Kind.CELL, a)
+    a2 = make_org("D-A-2", "Chi bộ Bản Làn", Kind.CELL, a)
+    b = make_org("D-B", "Đảng bộ xã Tân Mỹ", Kind.GRASSROOTS_COMMITTEE, d, "commune")
+    b1 = make_org("D-B-1", "Chi bộ Pò Cại", Kind.CELL, b)
+    x = make_org("X", "Đảng bộ huyện Tây", Kind.UPPER_COMMITTEE, province)
+    y = make_org("X-Y", "Đảng bộ xã Yên Ngoại", Kind.GRASSROOTS_COMMITTEE, x, "commune")
+    y1 = make_org("X-Y-1", "Chi bộ Ngoại Lai", Kind.CELL, y)
+    return SimpleNamespace(province=province, d=d, a=a, a1=a1, a2=a2, b=b, b1=b1, x=x, y=y, y1=y1)
+
+
+def make_user(username, role, organization):
+    return user_role_grant(username=username, role=role, organization=organization, password=PASSWORD)
+
+
+@pytest.fixture
+def alice(tree):
+    """The owner: staff of district D."""
+    return make_user("alice", "staff", tree.d)
+
+
+@pytest.fixture
+def bob(tree):
+    """A colleague: secretary of commune A in district D."""
+    return make_user("bob", "secretary", tree.a)
+
+
+@pytest.fixture
+def charlie(tree):
+    """The outsider: staff of district X."""
+    return make_user("charlie", "staff", tree.x)
+
+
+@pytest.fixture
+def standing(tree):
+    return make_user("dung", "standing", tree.d)
+
+
+@pytest.fixture
+def auditor(tree):
+    return make_user("eve", "auditor", tree.d)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the session, driven by Playwright."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        missing_service(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_service("Playwright for Python is not installed")
+    # Playwright's sync API keeps an event loop on this thread; Django's ORM must still be
+    # usable from the test body.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    context = chromium.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(page.base_url + "/dang-nhap/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,3 @@
+"""URL keyword arguments of the `plans` views: see tests/cells/outsiders.py."""
+
+OUTSIDER_KWARGS = {}
