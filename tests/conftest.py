@@ -133,3 +133,18 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Tasks run in the test's own process, as in the embedded default, even when
+    CELERY_BROKER_URL is set; tests marked `celery_worker` use a real worker instead."""
+    from vanlang.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

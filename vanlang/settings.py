@@ -200,3 +200,7 @@ LOGGING = {
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 AXES_VERBOSE = False
+
+# Parts that other apps add to an organization's page: callables (request, organization,
+# scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
+VANLANG_ORGANIZATION_PANELS = []
