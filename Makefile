@@ -43,10 +43,10 @@ format: setup-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## Refresh the translation catalogs from the source (needs GNU gettext) and compile them
-messages: setup
+## Refresh the catalogs from the source (needs GNU gettext), fill English, compile; then translate what it lists
+messages: setup-dev
 	$(PY) manage.py makemessages --locale vi --locale en --no-location --ignore '$(VENV)/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '$(VENV)/*'
+	$(PY) locale/fill.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
