@@ -242,7 +242,8 @@ def build():
     ]
     for username, role, scope, full_name in logins:
         user = user_role_grant(username=username, role=role, organization=scope, password=None)
-        last, _, first = full_name.rpartition(" ")
+        # Vietnamese names read family name first: "Lý Thị Hạnh" is shown whole by get_full_name().
+        first, _, last = full_name.rpartition(" ")
         if not user.has_usable_password() or (user.first_name, user.last_name) != (first, last):
             user.first_name, user.last_name = first, last
             if not user.has_usable_password():
