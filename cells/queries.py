@@ -1,6 +1,6 @@
 """Reads of the organization tree that views and reports share."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cells.models import Organization
@@ -20,7 +20,15 @@ def with_child_counts(queryset: QuerySet) -> QuerySet:
 
 
 def children_of(organization: Organization) -> QuerySet:
-    return with_child_counts(organization.children.all()).select_related("successor").order_by("dissolved", "name")
+    return (
+        with_child_counts(organization.children.all())
+        .select_related("successor")
+        .order_by(
+            # Active units first, then by name as a Vietnamese reader sorts it (Đ with D).
+            F("dissolved").asc(nulls_first=True),
+            "name_folded",
+        )
+    )
 
 
 def ancestors_within(organization: Organization, scope: Organization) -> list[Organization]:
