@@ -71,7 +71,7 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         may_enter = Perm.ENTER_ADMISSIONS in ROLE_PERMISSIONS.get(self.role.role, set())
         quota_targets = [row for row in rows if row["id"] != self.scope.pk] if may_enter else []
         own_quota_editable = may_enter and organization.pk != self.scope.pk and not organization.is_cell
-        return super().get_context_data(
+        kwargs.update(
             organization=organization,
             year=year,
             years=range(year - 2, year + 3),
@@ -84,8 +84,8 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
             may_enter=may_enter,
             quota_targets=quota_targets,
             own_quota_editable=own_quota_editable,
-            **kwargs,
         )
+        return super().get_context_data(**kwargs)
 
 
 class QuotaEditView(ScopedMixin, View):

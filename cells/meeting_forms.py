@@ -34,7 +34,6 @@ class MeetingForm(forms.ModelForm):
         self.fields["organization"].empty_label = None if len(cells) == 1 else "—"
         for name in ("members_total", "members_present", "duration_minutes"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
-        self.fields["members_total"].min_value = 1
         self.fields["minutes_scan"].help_text = gettext_lazy("PDF, JPEG or PNG, at most 10 MB.")
 
     def clean_date(self):
@@ -45,6 +44,12 @@ class MeetingForm(forms.ModelForm):
                 % {"date": date.strftime("%d/%m/%Y")}
             )
         return date
+
+    def clean_members_total(self):
+        total = self.cleaned_data["members_total"]
+        if total < 1:
+            raise forms.ValidationError(_("Enter the number of members on the cell's roll (at least 1)."))
+        return total
 
     def clean_minutes_scan(self):
         scan = self.cleaned_data.get("minutes_scan")

@@ -14,10 +14,25 @@ from django.utils.translation import gettext as _
 
 from cells.models import Meeting, Organization
 from cells.tabular import RowError, match_choice, read_rows
+from cells.text import fold
 
 REQUIRED = ("cell_code", "date", "kind", "members_total", "members_present")
 OPTIONAL = ("duration_minutes", "topic")
 FIELDS = ("members_total", "members_present", "duration_minutes", "topic")
+# The names users write, folded (cells.text.fold), whatever the catalog says.
+KIND_NAMES = {
+    "dinh ky": Meeting.Kind.REGULAR,
+    "chuyen de": Meeting.Kind.THEMED,
+    "dinh ky ket hop chuyen de": Meeting.Kind.COMBINED,
+    "ket hop": Meeting.Kind.COMBINED,
+}
+
+
+def parse_kind(text: str) -> str | None:
+    folded = fold(text)
+    if folded.startswith("sinh hoat "):
+        folded = folded[len("sinh hoat ") :]
+    return KIND_NAMES.get(folded) or match_choice(text, Meeting.Kind)
 
 
 @dataclass
@@ -71,7 +86,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
                 RowError(number, "date", _("%(date)s is in the future: only meetings already held can be recorded.")
                          % {"date": date.strftime("%d/%m/%Y")})
             )  # fmt: skip
-        kind = match_choice(values.get("kind", ""), Meeting.Kind)
+        kind = parse_kind(values.get("kind", ""))
         if kind is None:
             errors.append(
                 RowError(number, "kind", _("“%(value)s” is not a kind of meeting: write regular, themed or combined.")

@@ -182,4 +182,4 @@ class ComplianceView(ScopedMixin, TemplateView):
                 1 for group in groups if group.meeting_count and group.regular_count == group.cell_count
             )
             context["group_count"] = len(groups)
-        return super().get_context_data(**context, **kwargs)
+        return super().get_context_data(**{**kwargs, **context})

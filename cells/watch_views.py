@@ -51,6 +51,5 @@ class WatchListView(ScopedMixin, TemplateView):
             for unit in units
             if unit.pk in meetings or unit.pk in admissions
         ]
-        return super().get_context_data(
-            year=year, years=range(year - 2, year + 3), rows=rows, ratings_known=ratings is not None, **kwargs
-        )
+        kwargs.update(year=year, years=range(year - 2, year + 3), rows=rows, ratings_known=ratings is not None)
+        return super().get_context_data(**kwargs)
