@@ -105,25 +105,29 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
         topic = values.get("topic", "")
         if len(topic) > 255:
             errors.append(RowError(number, "topic", _("The topic is longer than 255 characters.")))
-        if len(errors) == before:
-            rows.append((number, code, date, kind, {"members_total": total, "members_present": present,
-                                                    "duration_minutes": duration, "topic": topic}))  # fmt: skip
+        # Rows with a problem are kept too, so that an unknown cell code is still reported.
+        rows.append((number, code, date, kind, {"members_total": total, "members_present": present,
+                                                "duration_minutes": duration, "topic": topic},
+                     len(errors) == before))  # fmt: skip
 
-    cells = {
-        cell.code: cell
-        for cell in Organization.objects.filter(code__in={code for _n, code, *_rest in rows}).only(
-            "id", "code", "kind", "name", "founded", "dissolved"
-        )
-    }
+    codes = sorted({code for _n, code, *_rest in rows if code})
+    cells = {}
+    for start in range(0, len(codes), 5000):  # databases cap the parameters of one query
+        chunk = Organization.objects.filter(code__in=codes[start : start + 5000])
+        cells.update({cell.code: cell for cell in chunk.only("id", "code", "kind", "name", "founded", "dissolved")})
     seen = {}
     checked = []
-    for number, code, date, kind, values in rows:
+    for number, code, date, kind, values, valid in rows:
+        if not code:
+            continue
         cell = cells.get(code)
         if cell is None:
             errors.append(RowError(number, "cell_code", _("No organization has the code “%(code)s”.") % {"code": code}))
             continue
         if not cell.is_cell:
             errors.append(RowError(number, "cell_code", _("%(name)s is not a party cell.") % {"name": cell.name}))
+            continue
+        if not valid:
             continue
         if (cell.founded and date < cell.founded) or (cell.dissolved and date > cell.dissolved):
             errors.append(

@@ -1,6 +1,7 @@
 """Cell meeting records: list, entry and correction, the scan of the minutes, compliance."""
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -50,7 +51,15 @@ class MeetingListView(ScopedMixin, TemplateView):
         page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
             self.request.GET.get("page")
         )
-        return super().get_context_data(page=page, year=year, unit=unit, this_year=timezone.localdate().year, **kwargs)
+        return super().get_context_data(
+            page=page,
+            year=year,
+            unit=unit,
+            this_year=timezone.localdate().year,
+            year_text=str(year or ""),
+            unit_code=quote(unit.code) if unit else "",
+            **kwargs,
+        )
 
 
 class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):

@@ -209,3 +209,10 @@ VANLANG_ORGANIZATION_PANELS = []
 # The watch list (cells:watch_list) keeps the units rated good or above: a callable
 # (year, organization_ids) -> {organization_id: level label}, provided by `assessments`.
 VANLANG_WATCH_LIST_RATINGS = None
+
+# Admission candidates' and absent members' names are personal data: the audit log masks them.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "cells.admission", "mask_fields": ["full_name", "birth_date"]},
+    {"model": "cells.absentee", "mask_fields": ["name", "reason"]},
+)
+VANLANG_ORGANIZATION_PANELS += ["cells.panels.meetings_panel"]

@@ -140,3 +140,10 @@ def test_a_missing_column_is_reported(tree, tmp_path):
     )
     assert error is not None and "members_present" in str(error)
     assert not Meeting.objects.exists()
+
+
+def test_an_unknown_cell_is_reported_even_on_a_row_with_other_problems(tree, tmp_path):
+    _out, err, error = run(write(tmp_path, "D-Z-9,05/01/2018,weekly,20,18,,\n"))
+    assert error is not None
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and any("D-Z-9" in line for line in lines) and any("weekly" in line for line in lines)

@@ -38,3 +38,12 @@ def test_the_list_takes_a_fixed_number_of_queries(client, tree, alice, django_as
     with django_assert_num_queries(5):
         response = client.get(URL)
     assert len(response.context["page"]) == 24
+
+
+def test_the_next_page_keeps_the_filters(client, tree, alice):
+    for day in range(1, 29):
+        make_meeting(tree.a1, date=D(2018, 2, day), kind="themed")
+        make_meeting(tree.a1, date=D(2018, 3, day), kind="themed")
+    client.force_login(alice)
+    body = client.get(URL, {"nam": "2018", "to-chuc": "D-A-1"}).content.decode()
+    assert "?nam=2018&amp;to-chuc=D-A-1&amp;page=2" in body
