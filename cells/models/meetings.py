@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cells.models.organizations import Organization
@@ -15,6 +17,19 @@ def minutes_scan_path(instance, filename):
     """
     extension = getattr(instance, "_scan_extension", "") or "bin"
     return f"minutes/{instance.date:%Y}/{uuid.uuid4().hex}.{extension}"
+
+
+class ScanFieldFile(FieldFile):
+    """A stored scan whose address is the scoped view: MEDIA_ROOT has no public URL."""
+
+    @property
+    def url(self):
+        self._require_file()
+        return reverse("cells:meeting_scan", kwargs={"meeting_id": self.instance.pk})
+
+
+class ScanField(models.FileField):
+    attr_class = ScanFieldFile
 
 
 class Meeting(models.Model):
@@ -51,7 +66,7 @@ class Meeting(models.Model):
     minutes_secretary = models.CharField(_("minutes taken by"), max_length=120, blank=True)
     content = models.TextField(_("content"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
-    minutes_scan = models.FileField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
+    minutes_scan = ScanField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -60,3 +60,10 @@ def test_a_secretary_of_another_commune_gets_404(client, tree, meeting):
     client.force_login(other)
     assert client.get(reverse("cells:meeting_detail", args=[meeting.pk])).status_code == 404
     assert client.get(reverse("cells:meeting_scan", args=[meeting.pk])).status_code == 404
+
+
+def test_the_correction_form_links_the_stored_scan_through_the_scoped_view(client, meeting, bob):
+    client.force_login(bob)
+    body = client.get(reverse("cells:meeting_update", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("cells:meeting_scan", args=[meeting.pk])}"' in body
+    assert "/media/" not in body
