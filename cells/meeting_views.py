@@ -13,6 +13,7 @@ from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import cell_compliance, grassroots_compliance
+from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.meeting_forms import AbsenteeFormSet, MeetingForm
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
@@ -172,6 +173,17 @@ class ComplianceView(ScopedMixin, TemplateView):
     template_name = "cells/meeting_compliance.html"
     per_page = 100
 
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("xuat") == "xlsx":
+            if "cells" in context:
+                return cell_compliance_xlsx(
+                    organization=context["organization"], year=context["year"], cells=context["cells"]
+                )
+            return grassroots_compliance_xlsx(
+                organization=context["organization"], year=context["year"], groups=context["groups"]
+            )
+        return super().render_to_response(context, **kwargs)
+
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
         year = self.kwargs["year"]
@@ -185,6 +197,7 @@ class ComplianceView(ScopedMixin, TemplateView):
             )
         else:
             groups = grassroots_compliance(organization=organization, year=year)
+            context["groups"] = groups
             context["page"] = Paginator(groups, self.per_page).get_page(self.request.GET.get("page"))
             context["with_records"] = sum(1 for group in groups if group.meeting_count)
             context["all_regular"] = sum(

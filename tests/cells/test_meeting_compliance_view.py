@@ -60,3 +60,21 @@ def test_the_commune_page_takes_a_fixed_number_of_queries(client, tree, bob, dja
 def test_a_secretary_cannot_open_another_commune(client, tree, bob):
     client.force_login(bob)
     assert client.get(url(tree.b)).status_code == 404
+
+
+def test_the_tables_export_to_excel(client, tree, alice):
+    import io
+
+    from openpyxl import load_workbook
+
+    fill(tree)
+    client.force_login(alice)
+    response = client.get(url(tree.a), {"xuat": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:5] == ("D-A-1", "Chi bộ Nặm Bao", 6, 12, 0)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(url(tree.d), {"xuat": "xlsx"}).content)).active.iter_rows(values_only=True)
+    )
+    assert [row[0] for row in rows[1:]] == ["D-A", "D-B"]
+    assert rows[1][2:4] == (1, 2)
