@@ -165,7 +165,10 @@ class AdmissionEditView(ScopedMixin, TemplateView):
                 admission.save()
                 messages.success(request, _("The admission was saved."))
                 year = (admission.decision_date or timezone.localdate()).year
-                return redirect("cells:admission_overview", org_code=admission.organization.code, year=year)
+                # Back to the unit above the cell, where its quota and its neighbours are, if in scope.
+                cell = admission.organization
+                unit = cell.parent if cell.parent_id and cell.parent.is_within(self.scope) else cell
+                return redirect("cells:admission_overview", org_code=unit.code, year=year)
         return self.render_to_response(self.get_context_data(form=form, warnings=warnings))
 
     def get_context_data(self, **kwargs):

@@ -34,6 +34,7 @@ def test_a_secretary_enters_an_admission(client, tree, bob):
     client.force_login(bob)
     response = client.post(CREATE, data(tree.a1))
     assert response.status_code == 302
+    assert response.url == reverse("cells:admission_overview", kwargs={"org_code": "D-A", "year": 2018})
     admission = Admission.objects.get()
     assert (admission.organization, admission.decision_date, admission.created_by) == (tree.a1, D(2018, 8, 20), bob)
 
