@@ -12,7 +12,7 @@ from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.admission_forms import AdmissionForm
 from cells.admission_rules import admission_steps
 from cells.compliance import cells_active_in, year_bounds
-from cells.meeting_views import PersonalDataMixin
+from cells.meeting_views import PersonalDataMixin, year_or_404
 from cells.models import Admission, AdmissionQuota, Organization
 
 
@@ -42,7 +42,7 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
-        year = self.kwargs["year"]
+        year = year_or_404(self.kwargs["year"])
         first, last = year_bounds(year)
         today = timezone.localdate()
         rows = cell_admission_rows(organization, year)
@@ -94,6 +94,7 @@ class QuotaEditView(ScopedMixin, View):
     permission = Perm.ENTER_ADMISSIONS
 
     def post(self, request, org_code, year):
+        year = year_or_404(year)
         organization = self.get_organization(org_code)
         targets = {row["id"] for row in cell_admission_rows(organization, year)}
         if organization.is_grassroots:
@@ -101,7 +102,9 @@ class QuotaEditView(ScopedMixin, View):
         targets.discard(self.scope.pk)
         values, problems = {}, []
         for pk in targets:
-            raw = request.POST.get(f"quota_{pk}", "").strip()
+            if f"quota_{pk}" not in request.POST:  # not on the form that was sent: leave it alone
+                continue
+            raw = request.POST[f"quota_{pk}"].strip()
             if raw == "":
                 values[pk] = None
             elif raw.isdigit() and int(raw) < 1000:

@@ -28,6 +28,13 @@ class PersonalDataMixin:
         return Perm.VIEW_PERSONAL_DATA in ROLE_PERMISSIONS.get(self.role.role, set())
 
 
+def year_or_404(year: int) -> int:
+    """A year from the address; one no calendar date can hold answers 404, not a server error."""
+    if not 1900 < year < 3000:
+        raise Http404
+    return year
+
+
 def year_param(request) -> int | None:
     value = request.GET.get("nam", "")
     return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
@@ -186,7 +193,7 @@ class ComplianceView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
-        year = self.kwargs["year"]
+        year = year_or_404(self.kwargs["year"])
         context = {"organization": organization, "year": year, "years": range(year - 2, year + 3)}
         if organization.is_cell or organization.is_grassroots:
             cells = cell_compliance(organization=organization, year=year)

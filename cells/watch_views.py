@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from cells.access import Perm, ScopedMixin
 from cells.compliance import year_bounds
+from cells.meeting_views import year_or_404
 from cells.models import Organization
 from cells.signals import admission_signals, meeting_signals
 
@@ -27,7 +28,7 @@ class WatchListView(ScopedMixin, TemplateView):
     template_name = "cells/watch_list.html"
 
     def get_context_data(self, **kwargs):
-        year = self.kwargs["year"]
+        year = year_or_404(self.kwargs["year"])
         first, last = year_bounds(year)
         units = list(
             self.scoped(Organization.objects.filter(kind__in=Organization.GRASSROOTS_KINDS))

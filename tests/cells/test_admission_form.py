@@ -103,3 +103,10 @@ def test_a_bad_quota_saves_nothing(client, tree, alice):
     response = client.post(quota_url(tree.a), {f"quota_{tree.a.pk}": "4", f"quota_{tree.a1.pk}": "-1"}, follow=True)
     assert not AdmissionQuota.objects.exists()
     assert "-1" in response.content.decode()
+
+
+def test_quotas_missing_from_the_form_are_left_alone(client, tree, alice):
+    AdmissionQuota.objects.create(organization=tree.a2, year=2018, quota=2)
+    client.force_login(alice)
+    client.post(quota_url(tree.a), {f"quota_{tree.a1.pk}": "1"})
+    assert dict(AdmissionQuota.objects.values_list("organization__code", "quota")) == {"D-A-1": 1, "D-A-2": 2}

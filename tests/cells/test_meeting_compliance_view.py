@@ -78,3 +78,13 @@ def test_the_tables_export_to_excel(client, tree, alice):
     )
     assert [row[0] for row in rows[1:]] == ["D-A", "D-B"]
     assert rows[1][2:4] == (1, 2)
+
+
+def test_a_year_out_of_the_calendar_is_404(client, tree, alice):
+    client.force_login(alice)
+    for name, kwargs in [
+        ("cells:meeting_compliance", {"org_code": "D-A", "year": 99999}),
+        ("cells:admission_overview", {"org_code": "D-A", "year": 0}),
+        ("cells:watch_list", {"year": 10000}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
