@@ -44,7 +44,8 @@ class MeetingImportResult:
 
 
 def parse_date(text: str) -> datetime.date | None:
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+    # The last pattern is how a date-formatted Excel cell arrives (a datetime turned into text).
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:

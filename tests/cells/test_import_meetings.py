@@ -69,11 +69,15 @@ def test_xlsx_is_read(tree, tmp_path):
     sheet = workbook.active
     sheet.append(["cell_code", "date", "kind", "members_total", "members_present"])
     sheet.append(["D-B-1", "05/03/2018", "regular", 12, 11])
+    sheet.append(["D-B-1", datetime.datetime(2018, 4, 5), "regular", 12, 10])  # a date-formatted cell
     path = tmp_path / "meetings.xlsx"
     workbook.save(path)
     _out, _err, error = run(str(path))
     assert error is None
-    assert Meeting.objects.get().organization == tree.b1
+    assert sorted(Meeting.objects.values_list("organization__code", "date")) == [
+        ("D-B-1", datetime.date(2018, 3, 5)),
+        ("D-B-1", datetime.date(2018, 4, 5)),
+    ]
 
 
 def test_dry_run_writes_nothing(tree, tmp_path):
