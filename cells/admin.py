@@ -46,3 +46,35 @@ class AuditedUserAdmin(AuditlogHistoryAdminMixin, UserAdmin):
 @admin.register(Group)
 class AuditedGroupAdmin(AuditlogHistoryAdminMixin, GroupAdmin):
     show_auditlog_history_link = True
+
+
+# Meetings and quotas for the auditors. Admissions and absentees' names are personal data that an
+# auditor's work does not need (Nghị định 13/2023/NĐ-CP): they are not in the admin, and the audit
+# log masks them (AUDITLOG_INCLUDE_TRACKING_MODELS in settings).
+from cells.models import AdmissionQuota, Meeting, MeetingReminder  # noqa: E402
+
+
+@admin.register(Meeting)
+class MeetingAdmin(AuditedAdmin):
+    list_display = ["organization", "date", "kind", "members_present", "members_total", "duration_minutes"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["organization__code", "organization__name"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+    exclude = ["minutes_scan"]
+
+
+@admin.register(AdmissionQuota)
+class AdmissionQuotaAdmin(AuditedAdmin):
+    list_display = ["organization", "year", "quota"]
+    list_filter = ["year"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]
+
+
+@admin.register(MeetingReminder)
+class MeetingReminderAdmin(AuditedAdmin):
+    list_display = ["organization", "month", "sent_at"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization"]

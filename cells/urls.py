@@ -11,3 +11,8 @@ urlpatterns = [
     path("to-chuc/<str:org_code>/", views.OrganizationDetailView.as_view(), name="detail"),
     path("to-chuc/<str:org_code>/nhanh/", views.ChildrenView.as_view(), name="children"),
 ]
+
+# Meetings, admissions and the watch list (cells/meeting_urls.py).
+from cells.meeting_urls import urlpatterns as meeting_urlpatterns  # noqa: E402
+
+urlpatterns += meeting_urlpatterns

@@ -176,6 +176,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
 VANLANG_DEMO_BUILDERS = [
     "cells.demo.build",
+    "cells.demo_meetings.build",
 ]
 
 if not DEBUG:
@@ -204,3 +205,14 @@ AXES_VERBOSE = False
 # Parts that other apps add to an organization's page: callables (request, organization,
 # scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
 VANLANG_ORGANIZATION_PANELS = []
+
+# The watch list (cells:watch_list) keeps the units rated good or above: a callable
+# (year, organization_ids) -> {organization_id: level label}, provided by `assessments`.
+VANLANG_WATCH_LIST_RATINGS = None
+
+# Admission candidates' and absent members' names are personal data: the audit log masks them.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "cells.admission", "mask_fields": ["full_name", "birth_date"]},
+    {"model": "cells.absentee", "mask_fields": ["name", "reason"]},
+)
+VANLANG_ORGANIZATION_PANELS += ["cells.panels.meetings_panel"]

@@ -9,3 +9,24 @@ request must be refused (403 or 404); other arguments (a year, a page) only sele
 OUTSIDER_KWARGS = {
     "org_code": (lambda tree: tree.a.code, True),
 }
+
+
+def _meeting(tree):
+    from tests.cells.factories import make_meeting
+
+    return make_meeting(tree.a1).pk
+
+
+def _admission(tree):
+    from tests.cells.factories import make_admission
+
+    return make_admission(tree.a1).pk
+
+
+OUTSIDER_KWARGS.update(
+    {
+        "meeting_id": (_meeting, True),
+        "admission_id": (_admission, True),
+        "year": (lambda tree: 2018, False),
+    }
+)

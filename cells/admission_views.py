@@ -1,0 +1,178 @@
+"""Party development: admissions with their deadlines, quotas, years since the last admission."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
+from cells.admission_forms import AdmissionForm
+from cells.admission_rules import admission_steps
+from cells.compliance import cells_active_in, year_bounds
+from cells.meeting_views import PersonalDataMixin, year_or_404
+from cells.models import Admission, AdmissionQuota, Organization
+
+
+def cell_admission_rows(organization: Organization, year: int) -> list[dict]:
+    """Each cell of the subtree active in `year`: admitted that year and the last admission before. One query."""
+    first, last = year_bounds(year)
+    return list(
+        cells_active_in(year)
+        .filter(path__startswith=organization.path)
+        .annotate(
+            admitted=Count(
+                "admissions", filter=Q(admissions__decision_date__gte=first, admissions__decision_date__lte=last)
+            ),
+            last_before=Max("admissions__decision_date", filter=Q(admissions__decision_date__lt=first)),
+        )
+        .order_by("name_folded", "code")
+        .values("id", "code", "name", "path", "admitted", "last_before")
+    )
+
+
+class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
+    """Per cell: admissions this year against the quota and the years since the last one; the open cases."""
+
+    permission = Perm.VIEW
+    template_name = "cells/admission_overview.html"
+    case_limit = 200
+
+    def get_context_data(self, **kwargs):
+        organization = self.get_organization(self.kwargs["org_code"])
+        year = year_or_404(self.kwargs["year"])
+        first, last = year_bounds(year)
+        today = timezone.localdate()
+        rows = cell_admission_rows(organization, year)
+        quotas = dict(
+            AdmissionQuota.objects.filter(year=year, organization__path__startswith=organization.path).values_list(
+                "organization_id", "quota"
+            )
+        )
+        for row in rows:
+            row["quota"] = quotas.get(row["id"])
+            row["years_since"] = year - row["last_before"].year if row["last_before"] else None
+        # The cases of this year and every one still under way, oldest decision first.
+        cases = list(
+            Admission.objects.filter(organization__path__startswith=organization.path)
+            .filter(
+                Q(decision_date__gte=first, decision_date__lte=last)
+                | Q(decision_date__isnull=True)
+                | Q(full_membership_date__isnull=True, decision_date__lte=last)
+            )
+            .select_related("organization")
+            .order_by("organization__name_folded", "decision_date", "pk")[: self.case_limit]
+        )
+        for case in cases:
+            case.steps = admission_steps(case, today)
+            case.overdue = any(step.overdue for step in case.steps)
+        may_enter = Perm.ENTER_ADMISSIONS in ROLE_PERMISSIONS.get(self.role.role, set())
+        quota_targets = [row for row in rows if row["id"] != self.scope.pk] if may_enter else []
+        own_quota_editable = may_enter and organization.pk != self.scope.pk and not organization.is_cell
+        kwargs.update(
+            organization=organization,
+            year=year,
+            years=range(year - 2, year + 3),
+            rows=rows,
+            total_admitted=sum(row["admitted"] for row in rows),
+            organization_quota=quotas.get(organization.pk),
+            cases=cases if self.may_see_names else None,
+            open_count=len(cases),
+            overdue_count=sum(1 for case in cases if case.overdue),
+            may_enter=may_enter,
+            quota_targets=quota_targets,
+            own_quota_editable=own_quota_editable,
+        )
+        return super().get_context_data(**kwargs)
+
+
+class QuotaEditView(ScopedMixin, View):
+    """Set the year's quotas of a unit and its cells. Quotas come from the level above: never one's own."""
+
+    permission = Perm.ENTER_ADMISSIONS
+
+    def post(self, request, org_code, year):
+        year = year_or_404(year)
+        organization = self.get_organization(org_code)
+        targets = {row["id"] for row in cell_admission_rows(organization, year)}
+        if organization.is_grassroots:
+            targets.add(organization.pk)
+        targets.discard(self.scope.pk)
+        values, problems = {}, []
+        for pk in targets:
+            if f"quota_{pk}" not in request.POST:  # not on the form that was sent: leave it alone
+                continue
+            raw = request.POST[f"quota_{pk}"].strip()
+            if raw == "":
+                values[pk] = None
+            elif raw.isdigit() and int(raw) < 1000:
+                values[pk] = int(raw)
+            else:
+                problems.append(raw)
+        if problems:
+            messages.error(
+                request,
+                _("Quotas must be whole numbers of 0 or more; “%(values)s” is not. Nothing was saved.")
+                % {"values": ", ".join(problems)},
+            )
+        else:
+            with transaction.atomic():
+                AdmissionQuota.objects.filter(
+                    year=year, organization_id__in=[k for k, v in values.items() if v is None]
+                ).delete()
+                for pk, quota in values.items():
+                    if quota is not None:
+                        AdmissionQuota.objects.update_or_create(
+                            organization_id=pk, year=year, defaults={"quota": quota}
+                        )
+            messages.success(request, _("The quotas were saved."))
+        return redirect("cells:admission_overview", org_code=organization.code, year=year)
+
+
+class AdmissionEditView(ScopedMixin, TemplateView):
+    """Enter or correct an admission case."""
+
+    permission = Perm.ENTER_ADMISSIONS
+    template_name = "cells/admission_form.html"
+
+    def get_admission(self):
+        if "admission_id" not in self.kwargs:
+            return Admission()
+        return self.get_scoped_or_404(
+            Admission.objects.select_related("organization"), via="organization", pk=self.kwargs["admission_id"]
+        )
+
+    def make_form(self, data=None):
+        self.admission = self.get_admission()
+        cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
+        if self.admission.pk:
+            cells = cells.filter(Q(dissolved__isnull=True) | Q(pk=self.admission.organization_id))
+        else:
+            cells = cells.filter(dissolved__isnull=True)
+        return AdmissionForm(data, instance=self.admission, cells=cells.order_by("name_folded"))
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        warnings = []
+        if form.is_valid():
+            warnings = form.warnings()
+            if not warnings or request.POST.get("confirm_warnings"):
+                admission = form.save(commit=False)
+                if admission.pk is None:
+                    admission.created_by = request.user
+                admission.save()
+                messages.success(request, _("The admission was saved."))
+                year = (admission.decision_date or timezone.localdate()).year
+                # Back to the unit above the cell, where its quota and its neighbours are, if in scope.
+                cell = admission.organization
+                unit = cell.parent if cell.parent_id and cell.parent.is_within(self.scope) else cell
+                return redirect("cells:admission_overview", org_code=unit.code, year=year)
+        return self.render_to_response(self.get_context_data(form=form, warnings=warnings))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(admission=self.admission, this_year=timezone.localdate().year, **kwargs)

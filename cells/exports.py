@@ -1,0 +1,41 @@
+"""Excel exports of the compliance tables (openpyxl, write-only so a large scope streams)."""
+
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _response(workbook: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(year))
+    sheet.append([_("Code"), _("Cell"), _("Regular"), _("Expected"), _("Themed"), _("Attendance"),
+                  _("With a higher-level member")])  # fmt: skip
+    for cell in cells:
+        attendance = round(cell.attendance_percent, 2) if cell.attendance_percent is not None else None
+        sheet.append([cell.code, cell.name, cell.regular, cell.expected_regular, cell.themed, attendance,
+                      cell.with_guest])  # fmt: skip
+    return _response(workbook, f"sinh-hoat-{organization.code}-{year}.xlsx")
+
+
+def grassroots_compliance_xlsx(*, organization, year, groups) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(year))
+    sheet.append([_("Code"), _("Grassroots organization"), _("Cells that met regularly"), _("Cells"),
+                  _("Cells under 10")])  # fmt: skip
+    for group in groups:
+        low = ", ".join(f"{cell.name} ({cell.regular})" for cell in group.low_cells) if group.meeting_count else ""
+        regular = group.regular_count if group.meeting_count else None
+        sheet.append([group.code, group.name, regular, group.cell_count, low])
+    return _response(workbook, f"sinh-hoat-{organization.code}-{year}.xlsx")

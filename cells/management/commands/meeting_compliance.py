@@ -1,0 +1,39 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cells.compliance import cell_compliance
+from cells.models import PATH_SEPARATOR, Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Regular and themed meetings of every cell in scope for YEAR (combined meetings count in both), "
+        "cells without a meeting included. --json prints a list sorted by code of "
+        '{"code", "regular_meetings", "themed_meetings"}.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int)
+        parser.add_argument("--org", help="the code of the organization whose subtree to report (default: all)")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    def handle(self, *args, year, org=None, **options):
+        if org:
+            organization = Organization.objects.filter(code=org).first()
+            if organization is None:
+                raise CommandError(_("No organization has the code “%(code)s”.") % {"code": org})
+        else:
+            organization = Organization(path=PATH_SEPARATOR)  # the root of every tree
+        cells = cell_compliance(organization=organization, year=year)
+        if options["json"]:
+            data = [{"code": c.code, "regular_meetings": c.regular, "themed_meetings": c.themed} for c in cells]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for cell in cells:
+            self.stdout.write(
+                f"{cell.code:<28} {cell.regular:>3}/{cell.expected_regular:<3} {cell.themed:>3}  {cell.name}"
+            )
+        regular = sum(1 for cell in cells if cell.met_regularly)
+        self.stdout.write(_("%(n)s/%(total)s cells met regularly") % {"n": regular, "total": len(cells)})

@@ -1,0 +1,140 @@
+"""Writes and rules for cell meetings: saving a record, soft-rule warnings, the monthly reminder."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cells.compliance import cells_active_in
+from cells.models import Meeting, MeetingReminder, Organization, UserRole
+
+# Chỉ thị 50-CT/TW and Hướng dẫn 42-HD/BTCTW (2025): meetings last at least 90 minutes, 120 combined.
+MIN_DURATION_FROM = datetime.date(2025, 1, 1)
+MIN_DURATION = {Meeting.Kind.REGULAR: 90, Meeting.Kind.THEMED: 90, Meeting.Kind.COMBINED: 120}
+
+
+def meeting_warnings(
+    *,
+    organization: Organization,
+    date: datetime.date,
+    kind: str,
+    duration_minutes: int | None,
+    members_total: int,
+    members_present: int,
+    absentee_count: int,
+    exclude_pk: int | None = None,
+) -> list[str]:
+    """Where a record breaks a soft rule: shown to the user, who may confirm and save anyway."""
+    warnings = []
+    if kind in Meeting.REGULAR_KINDS:
+        same_month = (
+            Meeting.objects.filter(
+                organization=organization, date__year=date.year, date__month=date.month, kind__in=Meeting.REGULAR_KINDS
+            )
+            .exclude(pk=exclude_pk)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if same_month:
+            warnings.append(
+                _(
+                    "%(cell)s already has a regular meeting this month, on %(date)s. A cell holds one regular "
+                    "meeting a month: check the date and the kind before saving."
+                )
+                % {"cell": organization.name, "date": same_month.strftime("%d/%m/%Y")}
+            )
+    minimum = MIN_DURATION.get(kind)
+    if date >= MIN_DURATION_FROM and duration_minutes is not None and minimum and duration_minutes < minimum:
+        warnings.append(
+            _("The meeting lasted %(duration)s minutes; since 2025 a meeting of this kind lasts at least %(min)s.")
+            % {"duration": duration_minutes, "min": minimum}
+        )
+    absent = members_total - members_present
+    if absent > 0 and absentee_count != absent:
+        warnings.append(
+            _("%(absent)s members were absent but %(listed)s are listed: add each absent member with the reason.")
+            % {"absent": absent, "listed": absentee_count}
+        )
+    return warnings
+
+
+@transaction.atomic
+def meeting_save(*, form, absentees, user) -> Meeting:
+    """Save a meeting form with its absentee formset, in one transaction."""
+    meeting = form.save(commit=False)
+    if meeting.pk is None:
+        meeting.created_by = user
+    meeting.save()
+    absentees.instance = meeting
+    absentees.save()
+    return meeting
+
+
+def previous_month(today: datetime.date) -> datetime.date:
+    first = today.replace(day=1)
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def cells_without_regular_meeting(month: datetime.date):
+    """Cells that existed in `month` and have no regular (or combined) meeting recorded in it."""
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    last = next_month - datetime.timedelta(days=1)
+    met = Meeting.objects.filter(date__gte=month, date__lte=last, kind__in=Meeting.REGULAR_KINDS).values(
+        "organization_id"
+    )
+    return (
+        cells_active_in(month.year)
+        .exclude(founded__gt=last)
+        .exclude(dissolved__lt=month)
+        .exclude(pk__in=met)
+        .exclude(meeting_reminders__month=month)
+    )
+
+
+def meeting_reminders_send(*, month: datetime.date) -> int:
+    """Email each cell's secretaries once about a month without a regular meeting; return emails sent.
+
+    A cell's secretaries are the users with the secretary role over the cell itself or a unit
+    above it up to its grassroots organization (the commune secretary). The log row for each
+    cell and month is written before the mail leaves, under a unique constraint: a second run,
+    even a concurrent one, finds the row and sends nothing.
+    """
+    month = month.replace(day=1)
+    cells = list(cells_without_regular_meeting(month).order_by("path").only("id", "name", "path"))
+    if not cells:
+        return 0
+    ancestor_ids = {pk for cell in cells for pk in [*cell.ancestor_ids(), cell.pk]}
+    roles = (
+        UserRole.objects.filter(role=UserRole.Role.SECRETARY, organization_id__in=ancestor_ids)
+        .exclude(organization__kind=Organization.Kind.UPPER_COMMITTEE)
+        .exclude(user__email="")
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+    emails_by_org = {}
+    for role in roles:
+        emails_by_org.setdefault(role.organization_id, set()).add(role.user.email)
+    cells_by_email = {}
+    logs = []
+    for cell in cells:
+        recipients = set()
+        for pk in [*cell.ancestor_ids(), cell.pk]:
+            recipients |= emails_by_org.get(pk, set())
+        for email in recipients:
+            cells_by_email.setdefault(email, []).append(cell.name)
+        logs.append(MeetingReminder(organization=cell, month=month, recipients=", ".join(sorted(recipients))))
+    with transaction.atomic():
+        MeetingReminder.objects.bulk_create(logs)
+    with override(settings.LANGUAGE_CODE):
+        for email, names in sorted(cells_by_email.items()):
+            subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}
+            body = _(
+                "No regular meeting was recorded in %(month)s for: %(cells)s.\n\n"
+                "If the meeting was held, enter its record; if not, arrange it this month."
+            ) % {"month": month.strftime("%m/%Y"), "cells": ", ".join(names)}
+            send_mail(subject, body, None, [email])
+    return len(cells_by_email)

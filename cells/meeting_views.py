@@ -1,0 +1,214 @@
+"""Cell meeting records: list, entry and correction, the scan of the minutes, compliance."""
+
+import datetime
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
+from cells.compliance import cell_compliance, grassroots_compliance
+from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
+from cells.meeting_forms import AbsenteeFormSet, MeetingForm
+from cells.meeting_services import meeting_save, meeting_warnings
+from cells.models import Meeting, Organization
+from cells.uploads import CONTENT_TYPES
+
+
+class PersonalDataMixin:
+    """Whether this user's work needs names: the unit's secretaries and staff (Perm.VIEW_PERSONAL_DATA)."""
+
+    @property
+    def may_see_names(self) -> bool:
+        return Perm.VIEW_PERSONAL_DATA in ROLE_PERMISSIONS.get(self.role.role, set())
+
+
+def year_or_404(year: int) -> int:
+    """A year from the address; one no calendar date can hold answers 404, not a server error."""
+    if not 1900 < year < 3000:
+        raise Http404
+    return year
+
+
+def year_param(request) -> int | None:
+    value = request.GET.get("nam", "")
+    return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
+
+
+class MeetingListView(ScopedMixin, TemplateView):
+    """Meeting records in the user's scope, newest first, filtered by year and unit."""
+
+    permission = Perm.VIEW
+    template_name = "cells/meeting_list.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        meetings = self.scoped(Meeting.objects.select_related("organization"), via="organization")
+        year = year_param(self.request)
+        if year:
+            meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
+        unit = None
+        if code := self.request.GET.get("to-chuc", "").strip():
+            unit = self.get_organization(code)
+            meetings = meetings.filter(organization__path__startswith=unit.path)
+        page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            page=page,
+            year=year,
+            unit=unit,
+            this_year=timezone.localdate().year,
+            year_text=str(year or ""),
+            unit_code=quote(unit.code) if unit else "",
+            **kwargs,
+        )
+
+
+class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
+    """Enter a new meeting record or correct one: errors block, warnings ask for a confirmation."""
+
+    permission = Perm.ENTER_MEETINGS
+    template_name = "cells/meeting_form.html"
+
+    def get_meeting(self) -> Meeting:
+        if "meeting_id" not in self.kwargs:
+            return Meeting()
+        return self.get_scoped_or_404(
+            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
+        )
+
+    def get_cells(self, meeting):
+        cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
+        if meeting.pk:
+            return cells.filter(pk=meeting.organization_id)
+        if code := self.request.GET.get("to-chuc", "").strip():
+            unit = self.get_organization(code)
+            cells = cells.filter(path__startswith=unit.path)
+        return cells.filter(dissolved__isnull=True).order_by("name_folded")
+
+    def dispatch_forms(self, data=None, files=None):
+        self.meeting = self.get_meeting()
+        cells = self.get_cells(self.meeting)
+        form = MeetingForm(data, files, instance=self.meeting, cells=cells)
+        absentees = AbsenteeFormSet(data, instance=self.meeting, prefix="absentees")
+        return form, absentees
+
+    def get(self, request, *args, **kwargs):
+        form, absentees = self.dispatch_forms()
+        if not self.meeting.pk:
+            form.initial.setdefault("date", timezone.localdate())
+        return self.render_to_response(self.get_context_data(form=form, absentees=absentees))
+
+    def post(self, request, *args, **kwargs):
+        form, absentees = self.dispatch_forms(request.POST, request.FILES)
+        warnings = []
+        if form.is_valid() and absentees.is_valid():
+            data = form.cleaned_data
+            listed = sum(1 for f in absentees.forms if f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE"))
+            warnings = meeting_warnings(
+                organization=data["organization"],
+                date=data["date"],
+                kind=data["kind"],
+                duration_minutes=data.get("duration_minutes"),
+                members_total=data["members_total"],
+                members_present=data["members_present"],
+                absentee_count=listed,
+                exclude_pk=self.meeting.pk,
+            )
+            if not warnings or request.POST.get("confirm_warnings"):
+                meeting = meeting_save(form=form, absentees=absentees, user=request.user)
+                messages.success(request, _("The meeting record was saved."))
+                return redirect("cells:meeting_detail", meeting_id=meeting.pk)
+        context = self.get_context_data(
+            form=form, absentees=absentees, warnings=warnings, scan_dropped=bool(warnings and request.FILES)
+        )
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+
+class MeetingDetailView(PersonalDataMixin, ScopedMixin, TemplateView):
+    permission = Perm.VIEW
+    template_name = "cells/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.get_scoped_or_404(
+            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
+        )
+        absentees = list(meeting.absentees.all()) if self.may_see_names else None
+        return super().get_context_data(
+            meeting=meeting,
+            absentees=absentees,
+            may_edit=Perm.ENTER_MEETINGS in ROLE_PERMISSIONS.get(self.role.role, set()),
+            **kwargs,
+        )
+
+
+class MeetingScanView(ScopedMixin, View):
+    """The scan of the minutes, only through this scoped view: MEDIA_ROOT has no public URL."""
+
+    permission = Perm.VIEW_PERSONAL_DATA
+
+    def get(self, request, meeting_id):
+        meeting = self.get_scoped_or_404(
+            Meeting.objects.select_related("organization").exclude(minutes_scan=""), via="organization", pk=meeting_id
+        )
+        extension = meeting.minutes_scan.name.rsplit(".", 1)[-1]
+        if extension not in CONTENT_TYPES or not meeting.minutes_scan.storage.exists(meeting.minutes_scan.name):
+            raise Http404
+        response = FileResponse(
+            meeting.minutes_scan.open("rb"),
+            content_type=CONTENT_TYPES[extension],
+            filename=f"bien-ban-{meeting.organization.code}-{meeting.date:%Y-%m-%d}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ComplianceView(ScopedMixin, TemplateView):
+    """A unit's meetings in a year: per cell for a grassroots organization, per grassroots organization above."""
+
+    permission = Perm.VIEW
+    template_name = "cells/meeting_compliance.html"
+    per_page = 100
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get("xuat") == "xlsx":
+            if "cells" in context:
+                return cell_compliance_xlsx(
+                    organization=context["organization"], year=context["year"], cells=context["cells"]
+                )
+            return grassroots_compliance_xlsx(
+                organization=context["organization"], year=context["year"], groups=context["groups"]
+            )
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        organization = self.get_organization(self.kwargs["org_code"])
+        year = year_or_404(self.kwargs["year"])
+        context = {"organization": organization, "year": year, "years": range(year - 2, year + 3)}
+        if organization.is_cell or organization.is_grassroots:
+            cells = cell_compliance(organization=organization, year=year)
+            context.update(
+                cells=cells,
+                regular_count=sum(1 for cell in cells if cell.met_regularly),
+                low_count=sum(1 for cell in cells if cell.low),
+            )
+        else:
+            groups = grassroots_compliance(organization=organization, year=year)
+            context["groups"] = groups
+            context["page"] = Paginator(groups, self.per_page).get_page(self.request.GET.get("page"))
+            context["with_records"] = sum(1 for group in groups if group.meeting_count)
+            context["all_regular"] = sum(
+                1 for group in groups if group.meeting_count and group.regular_count == group.cell_count
+            )
+            context["group_count"] = len(groups)
+        return super().get_context_data(**{**kwargs, **context})

@@ -1,0 +1,16 @@
+"""The models of `cells`, one module per concern, re-exported so `from cells.models import X` works."""
+
+from cells.models.admissions import Admission, AdmissionQuota
+from cells.models.meetings import Absentee, Meeting, MeetingReminder
+from cells.models.organizations import PATH_SEPARATOR, Organization, UserRole
+
+__all__ = [
+    "PATH_SEPARATOR",
+    "Absentee",
+    "Admission",
+    "AdmissionQuota",
+    "Meeting",
+    "MeetingReminder",
+    "Organization",
+    "UserRole",
+]

@@ -1,0 +1,153 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cells.models.organizations import Organization
+
+
+def minutes_scan_path(instance, filename):
+    """Stored under MEDIA_ROOT with a random name: the user's file name is never trusted or exposed.
+
+    The extension comes from the checked content (set by the form), not from the upload's name.
+    """
+    extension = getattr(instance, "_scan_extension", "") or "bin"
+    return f"minutes/{instance.date:%Y}/{uuid.uuid4().hex}.{extension}"
+
+
+class ScanFieldFile(FieldFile):
+    """A stored scan whose address is the scoped view: MEDIA_ROOT has no public URL."""
+
+    @property
+    def url(self):
+        self._require_file()
+        return reverse("cells:meeting_scan", kwargs={"meeting_id": self.instance.pk})
+
+
+class ScanField(models.FileField):
+    attr_class = ScanFieldFile
+
+
+class Meeting(models.Model):
+    """One cell meeting (buổi sinh hoạt chi bộ) and its minute record (biên bản).
+
+    A meeting is identified by its cell, date and kind, so an import run twice adds nothing.
+    A combined meeting (định kỳ kết hợp chuyên đề) counts both as a regular and as a themed one.
+    """
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular meeting")
+        THEMED = "themed", _("Themed meeting")
+        COMBINED = "combined", _("Regular meeting combined with a theme")
+
+    REGULAR_KINDS = (Kind.REGULAR, Kind.COMBINED)
+    THEMED_KINDS = (Kind.THEMED, Kind.COMBINED)
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("party cell"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind of meeting"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    members_total = models.PositiveSmallIntegerField(_("members on the roll"))
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    topic = models.CharField(_("topic"), max_length=255, blank=True)
+    guest = models.CharField(
+        _("higher-level committee member attending"),
+        max_length=120,
+        blank=True,
+        help_text=_("Name and position, e.g. Nông Văn Tú, Party Committee member of the commune."),
+    )
+    chair = models.CharField(_("chair"), max_length=120, blank=True)
+    minutes_secretary = models.CharField(_("minutes taken by"), max_length=120, blank=True)
+    content = models.TextField(_("content"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    minutes_scan = ScanField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cell meeting")
+        verbose_name_plural = _("cell meetings")
+        ordering = ["-date", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "date", "kind"],
+                name="%(app_label)s_%(class)s_unique_cell_date_kind",
+                violation_error_message=_("This cell already has a meeting of this kind on this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(members_present__lte=F("members_total")),
+                name="%(app_label)s_%(class)s_present_within_roll",
+                violation_error_message=_("More members present than on the roll."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "date"], name="cells_meeting_org_date_idx")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+    @property
+    def counts_as_regular(self) -> bool:
+        return self.kind in self.REGULAR_KINDS
+
+    @property
+    def counts_as_themed(self) -> bool:
+        return self.kind in self.THEMED_KINDS
+
+    @property
+    def absent_count(self) -> int:
+        return self.members_total - self.members_present
+
+    @property
+    def attendance_percent(self) -> float | None:
+        return 100 * self.members_present / self.members_total if self.members_total else None
+
+
+class Absentee(models.Model):
+    """A member absent from a meeting, with the reason, as the minutes record it."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absentees")
+    name = models.CharField(_("name"), max_length=120)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("absent member")
+        verbose_name_plural = _("absent members")
+        ordering = ["pk"]
+
+    def __str__(self):
+        # No name: the string lands in audit log entries, which auditors read.
+        return f"#{self.pk} · {self.meeting_id}"
+
+
+class MeetingReminder(models.Model):
+    """The log of monthly reminders: one row per cell and month, so a reminder goes out once."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("party cell"), on_delete=models.CASCADE, related_name="meeting_reminders"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month without a regular meeting."))
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting reminder")
+        verbose_name_plural = _("meeting reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "month"],
+                name="%(app_label)s_%(class)s_once_per_cell_and_month",
+                violation_error_message=_("A reminder for this cell and month was already sent."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.month:%m/%Y}"

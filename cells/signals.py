@@ -1,0 +1,107 @@
+"""Early-warning signals for grassroots organizations, for the candidate job and the watch list.
+
+Both functions take a set of grassroots organizations and answer, in one query whatever their
+number, `{organization_id: [reason sentence, ...]}` for those that carry the signal. Sentences
+are translated in the active language; wrap the call in `translation.override("vi")` to store
+them in Vietnamese.
+
+An organization whose cells have no record at all for the question (no meeting entered that
+year, no admission ever entered) gets no signal: the software cannot tell "none held" from
+"not recorded", and a false alarm on every unit would hide the real ones.
+"""
+
+import datetime
+import math
+
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cells.compliance import LOW_SHARE, cells_active_in, expected_months, grassroots_of, with_meeting_counts
+
+# A cell is flagged after this many years in a row without admitting a member (the story's
+# Pò Cại went four years).
+ADMISSION_GAP_YEARS = 2
+
+
+def _cells_of(organization_ids, year: int):
+    """Cells active in `year` that are, or sit under, one of the organizations.
+
+    A cell is at most two levels below its grassroots organization (under a section committee),
+    so this is three indexed conditions instead of one path prefix per organization.
+    """
+    ids = list(organization_ids)
+    return cells_active_in(year).filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+
+
+def meeting_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
+    """Cells that held fewer than 10 of their 12 regular meetings in `year`. One query."""
+    ids = set(organization_ids)
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    rows = (
+        with_meeting_counts(_cells_of(ids, year), year)
+        .order_by("name_folded", "code")
+        .values("id", "name", "path", "founded", "dissolved", "regular", "meeting_count")
+    )
+    low, recorded = {}, set()
+    for row in rows:
+        owner = grassroots_of(row["path"], ids)
+        if owner is None:
+            continue
+        if row["meeting_count"]:
+            recorded.add(owner)
+        expected = expected_months(row["founded"], row["dissolved"], year, today)
+        if row["regular"] < math.ceil(expected * LOW_SHARE):
+            sentence = _("%(cell)s held %(count)s/%(expected)s regular meetings in %(year)s") % {
+                "cell": row["name"],
+                "count": row["regular"],
+                "expected": expected,
+                "year": year,
+            }
+            low.setdefault(owner, []).append(sentence)
+    return {owner: reasons for owner, reasons in low.items() if owner in recorded}
+
+
+def admission_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
+    """Cells that admitted no member for `ADMISSION_GAP_YEARS` or more years up to `year`. One query.
+
+    The gap of a cell that never admitted anyone is counted from the first admission recorded
+    in its organization: that is where the records start.
+    """
+    ids = set(organization_ids)
+    if not ids:
+        return {}
+    last_day = datetime.date(year, 12, 31)
+    decided = Q(admissions__decision_date__lte=last_day)
+    rows = (
+        _cells_of(ids, year)
+        .annotate(last_admission=Max("admissions__decision_date", filter=decided))
+        .annotate(first_admission=Min("admissions__decision_date", filter=decided))
+        .order_by("name_folded", "code")
+        .values("id", "name", "path", "last_admission", "first_admission")
+    )
+    rows = list(rows)
+    first_record = {}
+    for row in rows:
+        row["owner"] = grassroots_of(row["path"], ids)
+        if row["first_admission"] and row["owner"] is not None:
+            year_first = row["first_admission"].year
+            first_record[row["owner"]] = min(first_record.get(row["owner"], year_first), year_first)
+    signals = {}
+    for row in rows:
+        owner = row["owner"]
+        if owner not in first_record:
+            continue
+        since = row["last_admission"].year + 1 if row["last_admission"] else first_record[owner]
+        gap = year - since + 1
+        if gap >= ADMISSION_GAP_YEARS:
+            sentence = _("%(cell)s admitted no new member for %(years)s years (%(first)s–%(last)s)") % {
+                "cell": row["name"],
+                "years": gap,
+                "first": since,
+                "last": year,
+            }
+            signals.setdefault(owner, []).append(sentence)
+    return signals

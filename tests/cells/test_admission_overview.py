@@ -1,0 +1,83 @@
+"""Party development page: admissions against the quota, years since the last one, who sees names."""
+
+import datetime
+
+from django.urls import reverse
+
+from cells.models import AdmissionQuota
+from tests.cells.factories import make_admission
+from tests.conftest import Kind, make_org, make_user
+
+D = datetime.date
+
+
+def url(org, year=2018):
+    return reverse("cells:admission_overview", kwargs={"org_code": org.code, "year": year})
+
+
+def story(tree):
+    """Pò Cại (B1) admits in 2018 after none since 2014; Nà Mò after 2016."""
+    na_mo = make_org("D-B-2", "Chi bộ Nà Mò", Kind.CELL, tree.b)
+    done = {"full_membership_date": D(2019, 9, 25)}
+    make_admission(tree.b1, "Hoàng Văn Sơn", decision=D(2014, 6, 16), ceremony_date=D(2014, 7, 10), **done)
+    make_admission(tree.b1, "Lương Thị Hoa", decision=D(2018, 8, 20), ceremony_date=D(2018, 9, 14), **done)
+    make_admission(na_mo, "Vi Văn Hùng", decision=D(2016, 5, 10), ceremony_date=D(2016, 6, 3), **done)
+    make_admission(na_mo, "Nông Thị Lan", decision=D(2018, 10, 15))  # ceremony overdue
+    AdmissionQuota.objects.create(organization=tree.b, year=2018, quota=3)
+    AdmissionQuota.objects.create(organization=tree.b1, year=2018, quota=1)
+    return na_mo
+
+
+def test_admissions_against_the_quota_and_years_since_the_previous_one(client, tree, alice):
+    story(tree)
+    client.force_login(alice)
+    response = client.get(url(tree.b))
+    rows = {row["code"]: row for row in response.context["rows"]}
+    assert (rows["D-B-1"]["admitted"], rows["D-B-1"]["quota"], rows["D-B-1"]["years_since"]) == (1, 1, 4)
+    assert (rows["D-B-2"]["admitted"], rows["D-B-2"]["quota"], rows["D-B-2"]["years_since"]) == (1, None, 2)
+    assert response.context["total_admitted"] == 2 and response.context["organization_quota"] == 3
+
+
+def test_overdue_steps_stand_out(client, tree, bob, alice):
+    story(tree)
+    client.force_login(alice)
+    response = client.get(url(tree.b))
+    overdue = [case.full_name for case in response.context["cases"] if case.overdue]
+    assert overdue == ["Nông Thị Lan"]
+    assert "text-danger" in response.content.decode()
+
+
+def test_staff_and_the_units_secretary_see_names(client, tree, alice):
+    story(tree)
+    secretary = make_user("thu", "secretary", tree.b)
+    for user in (alice, secretary):
+        client.force_login(user)
+        assert "Lương Thị Hoa" in client.get(url(tree.b)).content.decode()
+
+
+def test_standing_members_and_auditors_see_counts_not_names(client, tree, standing, auditor):
+    story(tree)
+    for user in (standing, auditor):
+        client.force_login(user)
+        response = client.get(url(tree.b))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Lương Thị Hoa" not in body and "Nông Thị Lan" not in body
+        assert response.context["cases"] is None
+        assert (response.context["open_count"], response.context["overdue_count"]) == (2, 1)
+
+
+def test_another_communes_secretary_gets_404(client, tree, bob):
+    client.force_login(bob)
+    assert client.get(url(tree.b)).status_code == 404
+
+
+def test_the_page_takes_a_fixed_number_of_queries(client, tree, alice, django_assert_num_queries):
+    na_mo = story(tree)
+    for n in range(5):
+        make_admission(na_mo, f"Người {n}", decision=D(2018, 3, 1 + n))
+        make_org(f"D-B-x{n}", f"Chi bộ {n}", Kind.CELL, tree.b)
+    client.force_login(alice)
+    # 1 session, 2 user, 3 role, 4 the commune, 5 cells with their admission figures, 6 quotas, 7 the cases
+    with django_assert_num_queries(7):
+        client.get(url(tree.b))

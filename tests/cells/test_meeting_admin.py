@@ -1,0 +1,31 @@
+"""Auditors read meetings in the admin; admissions' personal data stays out of it and out of the audit log."""
+
+import datetime
+
+from auditlog.models import LogEntry
+from django.contrib import admin
+
+from cells.models import Absentee, Admission, Meeting
+from tests.cells.factories import make_admission, make_meeting
+
+
+def test_auditors_read_meetings_in_the_admin(client, tree, auditor):
+    make_meeting(tree.a1)
+    client.force_login(auditor)
+    response = client.get("/quan-tri/cells/meeting/")
+    assert response.status_code == 200 and "Chi bộ Nặm Bao" in response.content.decode()
+
+
+def test_admissions_and_absentees_are_not_in_the_admin():
+    assert Admission not in admin.site._registry and Absentee not in admin.site._registry
+    assert Meeting in admin.site._registry
+
+
+def test_the_audit_log_masks_names(tree):
+    admission = make_admission(tree.a1, name="Lương Thị Hoa", birth_date=datetime.date(1996, 8, 14))
+    absent = make_meeting(tree.a1).absentees.create(name="Vi Văn Hùng", reason="Ốm")
+    for obj in (admission, absent):
+        entry = LogEntry.objects.get_for_object(obj).get()
+        assert "Lương Thị Hoa" not in str(entry.changes) and "Vi Văn Hùng" not in str(entry.changes)
+        assert "1996-08-14" not in str(entry.changes)
+        assert "Lương Thị Hoa" not in entry.object_repr and "Vi Văn Hùng" not in entry.object_repr

@@ -1,0 +1,90 @@
+"""The compliance page: per cell for a commune, per commune for a district, in a fixed number of queries."""
+
+import datetime
+
+from django.urls import reverse
+
+from tests.cells.factories import make_meeting
+from tests.conftest import Kind, make_org
+
+D = datetime.date
+
+
+def url(org, year=2016):
+    return reverse("cells:meeting_compliance", kwargs={"org_code": org.code, "year": year})
+
+
+def fill(tree):
+    for month in range(1, 13):
+        make_meeting(tree.a2, date=D(2016, month, 5))
+        make_meeting(tree.b1, date=D(2016, month, 5))
+    for month in range(1, 7):
+        make_meeting(tree.a1, date=D(2016, month, 5))  # Nặm Bao: 6
+
+
+def test_a_commune_page_counts_cells_and_highlights_those_under_ten(client, tree, bob):
+    fill(tree)
+    client.force_login(bob)
+    response = client.get(url(tree.a))
+    body = response.content.decode()
+    rows = {cell.code: cell for cell in response.context["cells"]}
+    assert (rows["D-A-1"].regular, rows["D-A-1"].low) == (6, True)
+    assert response.context["regular_count"] == 1 and response.context["low_count"] == 1
+    assert "1/2" in body and "6/12" in body and "table-danger" in body
+
+
+def test_the_district_page_shows_each_commune(client, tree, alice, django_assert_num_queries):
+    fill(tree)
+    for n in range(10):
+        cell = make_org(f"D-B-x{n}", f"Chi bộ {n}", Kind.CELL, tree.b)
+        make_meeting(cell, date=D(2016, 1, 5))
+    client.force_login(alice)
+    # 1 session, 2 user, 3 role, 4 the district, 5 cells with their meeting figures, 6 grassroots organizations
+    with django_assert_num_queries(6):
+        response = client.get(url(tree.d))
+    groups = {group.code: group for group in response.context["page"]}
+    assert (groups["D-A"].regular_count, groups["D-A"].cell_count) == (1, 2)
+    assert (groups["D-B"].regular_count, groups["D-B"].cell_count) == (1, 11)
+
+
+def test_the_commune_page_takes_a_fixed_number_of_queries(client, tree, bob, django_assert_num_queries):
+    fill(tree)
+    for n in range(10):
+        make_org(f"D-A-x{n}", f"Chi bộ {n}", Kind.CELL, tree.a)
+    client.force_login(bob)
+    # 1 session, 2 user, 3 role, 4 the commune, 5 its cells with their meeting figures
+    with django_assert_num_queries(5):
+        client.get(url(tree.a))
+
+
+def test_a_secretary_cannot_open_another_commune(client, tree, bob):
+    client.force_login(bob)
+    assert client.get(url(tree.b)).status_code == 404
+
+
+def test_the_tables_export_to_excel(client, tree, alice):
+    import io
+
+    from openpyxl import load_workbook
+
+    fill(tree)
+    client.force_login(alice)
+    response = client.get(url(tree.a), {"xuat": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:5] == ("D-A-1", "Chi bộ Nặm Bao", 6, 12, 0)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(url(tree.d), {"xuat": "xlsx"}).content)).active.iter_rows(values_only=True)
+    )
+    assert [row[0] for row in rows[1:]] == ["D-A", "D-B"]
+    assert rows[1][2:4] == (1, 2)
+
+
+def test_a_year_out_of_the_calendar_is_404(client, tree, alice):
+    client.force_login(alice)
+    for name, kwargs in [
+        ("cells:meeting_compliance", {"org_code": "D-A", "year": 99999}),
+        ("cells:admission_overview", {"org_code": "D-A", "year": 0}),
+        ("cells:watch_list", {"year": 10000}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
