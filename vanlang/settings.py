@@ -176,6 +176,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
 VANLANG_DEMO_BUILDERS = [
     "cells.demo.build",
+    "assessments.demo.build",
+    "plans.demo_candidates.build",
 ]
 
 if not DEBUG:
@@ -204,3 +206,11 @@ AXES_VERBOSE = False
 # Parts that other apps add to an organization's page: callables (request, organization,
 # scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
 VANLANG_ORGANIZATION_PANELS = []
+
+# Classifications (issue 3): units rated excellent should not exceed this share of those rated
+# good (Hướng dẫn 21-HD/BTCTW; a warning). A score under 50 with a level above "incomplete" only
+# warns unless the lowest band is made a rule. Candidates: "complete or worse N years running".
+VANLANG_EXCELLENT_SHARE_OF_GOOD = os.environ.get("VANLANG_EXCELLENT_SHARE_OF_GOOD", "0.20")
+VANLANG_SCORE_LOWEST_BAND_IS_RULE = env_bool("VANLANG_SCORE_LOWEST_BAND_IS_RULE", False)
+VANLANG_WEAK_STREAK_YEARS = int(os.environ.get("VANLANG_WEAK_STREAK_YEARS", "3"))
+VANLANG_ORGANIZATION_PANELS += ["assessments.panels.classification_panel"]

@@ -1,0 +1,14 @@
+"""The candidate job follows the results: when a year's results become final or a final result
+is corrected, a run for that year is sent once the transaction commits."""
+
+from django.db import transaction
+
+from plans.models import JobRun
+
+
+def on_results_finalized(sender, *, year: int, organization_ids: list[int], **kwargs):
+    from plans.candidates import candidates_run_start
+
+    # The whole year, not only these units: a run is set-based and cheap, and a national year
+    # finalized by many committees converges whatever order their runs take.
+    transaction.on_commit(lambda: candidates_run_start(year=year, scope=None, trigger=JobRun.Trigger.FINALIZED))
