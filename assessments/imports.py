@@ -106,7 +106,7 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: dict) -> dic
             seen[key] = number
     if len(errors) > before:
         return None
-    return {"number": number, "code": code, "year": year, "level": level, "score": score, **values}
+    return {**values, "number": number, "code": code, "year": year, "level": level, "score": score}
 
 
 def classifications_import(*, path: str | Path, dry_run: bool = False, user=None) -> ImportReport:

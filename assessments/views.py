@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -103,6 +104,8 @@ class YearEntryView(ScopedMixin, TemplateView):
         self.organization = self.get_organization(self.kwargs["org_code"])
         if not YearView.can_enter(self.organization):
             raise Http404
+        if self.role.role == self.role.Role.SECRETARY and not self.organization.is_grassroots:
+            raise PermissionDenied  # a secretary classifies the cells of their own grassroots unit only
         self.year = _year_or_404(self.kwargs["year"])
         self.units = list(queries.entry_units(organization=self.organization, year=self.year))
         self.existing = queries.entry_results(organization=self.organization, year=self.year)
