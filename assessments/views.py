@@ -42,6 +42,7 @@ class YearView(ScopedMixin, TemplateView):
     template_name = "assessments/classification_year.html"
 
     def get_context_data(self, **kwargs):
+        kwargs = {k: v for k, v in kwargs.items() if k not in ("org_code", "year")}
         organization = self.get_organization(self.kwargs["org_code"])
         year = _year_or_404(self.kwargs["year"])
         rule_set = rule_set_for(year)
@@ -124,6 +125,8 @@ class YearEntryView(ScopedMixin, TemplateView):
             messages.error(request, _("Nothing was saved: correct the rows marked in red, then save again."))
             return self.render_to_response(self.get_context_data(form=form))
         finalize = request.POST.get("action") == "final"
+        for row in form.result_rows:
+            row.deciding_body_id = self.organization.pk
         result = classifications_write(
             rows=form.result_rows,
             existing={(pk, self.year): c for pk, c in self.existing.items()},

@@ -58,6 +58,7 @@ class CandidateListView(CandidateFilterMixin, ScopedMixin, TemplateView):
     per_page = 100
 
     def get_context_data(self, **kwargs):
+        kwargs = {k: v for k, v in kwargs.items() if k != "year"}
         year = _support_year(self.kwargs["year"])
         form, candidates = self.filtered(year)
         page = Paginator(candidates, self.per_page).get_page(self.request.GET.get("page"))
