@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,10 @@ class CandidateFilterForm(forms.Form):
                 Column("q", css_class="col-md-4"),
                 Column("level", css_class="col-md-3"),
                 Column("status", css_class="col-md-3"),
-                Column(Submit("", _("Filter"), css_class="btn-outline-primary mt-md-4"), css_class="col-md-2"),
+                Column(
+                    StrictButton(_("Filter"), type="submit", css_class="btn-outline-primary mt-md-4"),
+                    css_class="col-md-2",
+                ),
             )
         )
 
@@ -41,14 +45,15 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_id = "schedule-form"
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
                 Column("enabled", css_class="col-md-3 pt-md-4"),
                 Column("frequency", css_class="col-md-4"),
                 Column("time", css_class="col-md-2"),
                 Column(
-                    Submit("", _("Save the schedule"), css_class="btn-outline-primary mt-md-4"), css_class="col-md-3"
+                    StrictButton(_("Save the schedule"), type="submit", css_class="btn-outline-primary mt-md-4"),
+                    css_class="col-md-3",
                 ),
             )
         )

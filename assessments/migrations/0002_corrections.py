@@ -6,33 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial'),
+        ("assessments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassificationChange',
+            name="ClassificationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_level', models.CharField(choices=[('excellent', 'Excellent'), ('good', 'Good'), ('complete', 'Complete'), ('incomplete', 'Incomplete')], max_length=16, verbose_name='previous level')),
-                ('old_label', models.CharField(blank=True, max_length=128, verbose_name='previous label')),
-                ('old_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='previous score')),
-                ('new_level', models.CharField(choices=[('excellent', 'Excellent'), ('good', 'Good'), ('complete', 'Complete'), ('incomplete', 'Incomplete')], max_length=16, verbose_name='new level')),
-                ('new_label', models.CharField(blank=True, max_length=128, verbose_name='new label')),
-                ('new_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='new score')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('classification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='assessments.classification', verbose_name='classification')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "old_level",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("complete", "Complete"),
+                            ("incomplete", "Incomplete"),
+                        ],
+                        max_length=16,
+                        verbose_name="previous level",
+                    ),
+                ),
+                ("old_label", models.CharField(blank=True, max_length=128, verbose_name="previous label")),
+                (
+                    "old_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="previous score"
+                    ),
+                ),
+                (
+                    "new_level",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("complete", "Complete"),
+                            ("incomplete", "Incomplete"),
+                        ],
+                        max_length=16,
+                        verbose_name="new level",
+                    ),
+                ),
+                ("new_label", models.CharField(blank=True, max_length=128, verbose_name="new label")),
+                (
+                    "new_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="new score"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="changed at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "classification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="assessments.classification",
+                        verbose_name="classification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction of a classification',
-                'verbose_name_plural': 'corrections of classifications',
-                'ordering': ['classification', 'changed_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='assessments_classificationchange_has_reason', violation_error_message='A correction of a final result needs a reason.')],
+                "verbose_name": "correction of a classification",
+                "verbose_name_plural": "corrections of classifications",
+                "ordering": ["classification", "changed_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="assessments_classificationchange_has_reason",
+                        violation_error_message="A correction of a final result needs a reason.",
+                    )
+                ],
             },
         ),
     ]

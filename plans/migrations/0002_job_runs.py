@@ -6,36 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cells', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("cells", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='classification year')),
-                ('trigger', models.CharField(choices=[('button', 'Started from the candidates page'), ('schedule', 'Scheduled'), ('finalized', 'Results became final'), ('command', 'Command line')], default='button', max_length=12, verbose_name='started by')),
-                ('state', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Finished'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='state')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('step', models.CharField(blank=True, max_length=255, verbose_name='current step')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('scope', models.ForeignKey(blank=True, help_text='Empty: every organization.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cells.organization', verbose_name='scope')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="classification year")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("button", "Started from the candidates page"),
+                            ("schedule", "Scheduled"),
+                            ("finalized", "Results became final"),
+                            ("command", "Command line"),
+                        ],
+                        default="button",
+                        max_length=12,
+                        verbose_name="started by",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("step", models.CharField(blank=True, max_length=255, verbose_name="current step")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: every organization.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cells.organization",
+                        verbose_name="scope",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidate job run',
-                'verbose_name_plural': 'candidate job runs',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='plans_jobrun_progress_percent', violation_error_message='Progress is a percentage.')],
+                "verbose_name": "candidate job run",
+                "verbose_name_plural": "candidate job runs",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)),
+                        name="plans_jobrun_progress_percent",
+                        violation_error_message="Progress is a percentage.",
+                    )
+                ],
             },
         ),
     ]

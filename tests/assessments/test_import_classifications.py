@@ -96,8 +96,14 @@ BAD_FILES = [
         id="old label after 2018",
     ),
     pytest.param("code,year,level\nD-A,hai nghìn,good\n", ["Row 2, column year", "hai nghìn"], id="bad year"),
-    pytest.param("code,year,level,score\nD-A,2025,good,tám mươi\n", ["Row 2, column score", "tám mươi"], id="bad score"),
-    pytest.param("code,year,level,score\nD-A,2018,good,80\n", ["Row 2, column score", "no 100-point score"], id="score before 2025"),
+    pytest.param(
+        "code,year,level,score\nD-A,2025,good,tám mươi\n", ["Row 2, column score", "tám mươi"], id="bad score"
+    ),
+    pytest.param(
+        "code,year,level,score\nD-A,2018,good,80\n",
+        ["Row 2, column score", "no 100-point score"],
+        id="score before 2025",
+    ),
     pytest.param("code,year,level\nD-A,2018,rất tốt\n", ["Row 2, column level", "rất tốt"], id="unknown level"),
     pytest.param("code,year,level\nD,2018,good\n", ["Row 2, column code", "not a grassroots"], id="upper committee"),
     pytest.param("code,year,level\n,2018,good\n", ["Row 2, column code", "empty"], id="empty code"),

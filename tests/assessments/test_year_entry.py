@@ -150,7 +150,9 @@ def _add_units(tree, count):
 
 
 @pytest.mark.parametrize("extra_units", [0, 30])
-def test_the_page_costs_the_same_queries_for_any_number_of_rows(client, tree, alice, django_assert_num_queries, extra_units):
+def test_the_page_costs_the_same_queries_for_any_number_of_rows(
+    client, tree, alice, django_assert_num_queries, extra_units
+):
     _add_units(tree, extra_units)
     client.force_login(alice)
     # session, user, role; the organization; the units; their results of the year; the results

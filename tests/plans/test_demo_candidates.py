@@ -30,9 +30,7 @@ def test_the_story_of_the_report(demo, capsys):
     assert proposed(2017) == {"VL-GIAMIEN"}
     assert proposed(2018) == {"VL-TANMY"}
     assert "VL-THUYHUNG" in proposed(2019)
-    levels = dict(
-        Classification.objects.filter(organization__code="VL-GIAMIEN").values_list("year", "level")
-    )
+    levels = dict(Classification.objects.filter(organization__code="VL-GIAMIEN").values_list("year", "level"))
     assert levels == {2016: "complete", 2017: "good", 2018: "good"}
     tan_my = dict(Classification.objects.filter(organization__code="VL-TANMY").values_list("year", "level"))
     assert (tan_my[2017], tan_my[2018]) == ("complete", "good")
