@@ -1,5 +1,5 @@
-from crispy_forms.helper import FormHelper
 from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -37,9 +37,9 @@ def test_saves_every_row_together_as_final_and_runs_the_job(client, tree, alice,
         response = client.post(
             url(tree.d, 2018),
             {
-                "level_%s" % tree.a.pk: "complete",
-                "level_%s" % tree.b.pk: "good",
-                "note_%s" % tree.b.pk: "Tốt",
+                f"level_{tree.a.pk}": "complete",
+                f"level_{tree.b.pk}": "good",
+                f"note_{tree.b.pk}": "Tốt",
                 "decision_number": "Số 1367-QĐ/HU",
                 "decision_date": "26/12/2018",
                 "action": "final",
@@ -61,10 +61,10 @@ def test_a_row_error_saves_nothing_and_shows_on_its_row(client, tree, alice):
     response = client.post(
         url(tree.d, 2025),
         {
-            "level_%s" % tree.a.pk: "good",
-            "score_%s" % tree.a.pk: "60",  # 60 allows at most "complete"
-            "level_%s" % tree.b.pk: "good",
-            "score_%s" % tree.b.pk: "85",
+            f"level_{tree.a.pk}": "good",
+            f"score_{tree.a.pk}": "60",  # 60 allows at most "complete"
+            f"level_{tree.b.pk}": "good",
+            f"score_{tree.b.pk}": "85",
             "action": "final",
         },
     )
@@ -79,7 +79,7 @@ def test_a_row_error_saves_nothing_and_shows_on_its_row(client, tree, alice):
 
 def test_a_bad_score_value_is_a_row_error(client, tree, alice):
     client.force_login(alice)
-    response = client.post(url(tree.d, 2025), {"level_%s" % tree.a.pk: "good", "score_%s" % tree.a.pk: "abc"})
+    response = client.post(url(tree.d, 2025), {f"level_{tree.a.pk}": "good", f"score_{tree.a.pk}": "abc"})
     assert "Write the score as a number" in response.content.decode()
     assert not Classification.objects.exists()
 
@@ -87,13 +87,13 @@ def test_a_bad_score_value_is_a_row_error(client, tree, alice):
 def test_a_final_result_changes_only_with_a_reason(client, tree, alice):
     classify(tree.a, 2018, "complete")
     client.force_login(alice)
-    response = client.post(url(tree.d, 2018), {"level_%s" % tree.a.pk: "good", "action": "draft"})
+    response = client.post(url(tree.d, 2018), {f"level_{tree.a.pk}": "good", "action": "draft"})
     assert response.status_code == 200 and "needs a reason" in response.content.decode()
     assert Classification.objects.get().level == "complete"
 
     response = client.post(
         url(tree.d, 2018),
-        {"level_%s" % tree.a.pk: "good", "reason_%s" % tree.a.pk: "Phúc tra của Ủy ban Kiểm tra", "action": "draft"},
+        {f"level_{tree.a.pk}": "good", f"reason_{tree.a.pk}": "Phúc tra của Ủy ban Kiểm tra", "action": "draft"},
     )
     assert response.status_code == 302
     result = Classification.objects.get()
@@ -111,7 +111,7 @@ def test_a_final_result_changes_only_with_a_reason(client, tree, alice):
 def test_a_stored_result_cannot_be_blanked(client, tree, alice):
     classify(tree.a, 2018, "good", state=Classification.State.DRAFT)
     client.force_login(alice)
-    response = client.post(url(tree.d, 2018), {"level_%s" % tree.a.pk: "", "level_%s" % tree.b.pk: "good"})
+    response = client.post(url(tree.d, 2018), {f"level_{tree.a.pk}": "", f"level_{tree.b.pk}": "good"})
     assert "already has a result" in response.content.decode()
     assert Classification.objects.count() == 1
 
@@ -128,7 +128,7 @@ def test_a_grassroots_committee_enters_its_cells(client, tree, bob):
     assert "row-D-A-1" in body and "row-D-A-2" in body
     response = client.post(
         url(tree.a, 2018),
-        {"level_%s" % tree.a1.pk: "complete", "level_%s" % tree.a2.pk: "good", "action": "final"},
+        {f"level_{tree.a1.pk}": "complete", f"level_{tree.a2.pk}": "good", "action": "final"},
     )
     assert response.status_code == 302
     assert set(Classification.objects.values_list("deciding_body__code", flat=True)) == {"D-A"}
