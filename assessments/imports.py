@@ -147,8 +147,9 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
 
     existing = {}
     by_org = {organization.pk for organization in organizations.values()}
+    years = {row["year"] for row in parsed}
     for chunk in _chunks(by_org):
-        for classification in Classification.objects.filter(organization_id__in=chunk):
+        for classification in Classification.objects.filter(organization_id__in=chunk, year__in=years):
             existing[(classification.organization_id, classification.year)] = classification
 
     rows = []

@@ -21,7 +21,7 @@ def results_in(*, year: int | None, root: Organization | None, kinds=None) -> Qu
     if year is not None:
         queryset = queryset.filter(year=year)
     if root is not None:
-        queryset = queryset.filter(organization__path__startswith=root.path).exclude(organization=root)
+        queryset = queryset.filter(organization__path__startswith=root.path)
     return queryset
 
 

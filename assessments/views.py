@@ -139,6 +139,15 @@ class YearEntryView(ScopedMixin, TemplateView):
             name = next(unit.name for unit in self.units if unit.pk == pk)
             for warning in warnings:
                 messages.warning(request, f"{name}: {warning}")
+        for warning in queries.guideline_warnings(year=self.year, root=self.organization):
+            messages.warning(
+                request,
+                _(
+                    "%(name)s: %(excellent)s units rated excellent against %(good)s rated good. The guideline "
+                    "(Hướng dẫn 21-HD/BTCTW) says excellent units should not exceed 20%% of good ones: review the results."
+                )
+                % warning,
+            )
         text = _("Saved: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % {
             "created": result.created,
             "updated": result.updated,

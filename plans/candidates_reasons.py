@@ -28,24 +28,26 @@ def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list
     for organization_id, result_year, level, label in Classification.objects.filter(
         organization_id__in=organization_ids,
         year__gte=year - HISTORY_YEARS,
-        year__lt=year,
+        year__lte=year,
         state=Classification.State.FINAL,
     ).values_list("organization_id", "year", "level", "label"):
         history.setdefault(organization_id, {})[result_year] = (level, label)
     reasons = {}
     for organization_id in organization_ids:
         years = history.get(organization_id, {})
+        if year not in years:
+            continue
         sentences = []
-        streak = 1
+        streak = 0
         while years.get(year - streak, (None,))[0] in WEAK_LEVELS:
             streak += 1
         if streak >= streak_needed:
             sentences.append(
-                _("Rated “Hoàn thành nhiệm vụ” or lower %(count)s years running (%(first)s–%(last)s).")
+                _("Rated complete or worse %(count)s years running (%(first)s–%(last)s).")
                 % {"count": streak, "first": year - streak + 1, "last": year}
             )
         previous = years.get(year - 1)
-        if previous and LEVEL_RANK[previous[0]] > LEVEL_RANK[WEAK_LEVELS[0]]:
+        if previous and LEVEL_RANK[previous[0]] > LEVEL_RANK[years[year][0]]:
             sentences.append(_("Down from “%(label)s” in %(year)s.") % {"label": previous[1], "year": year - 1})
         if sentences:
             reasons[organization_id] = sentences

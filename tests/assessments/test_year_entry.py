@@ -180,3 +180,14 @@ def test_saving_costs_the_same_queries_for_any_number_of_rows(client, tree, alic
     Classification.objects.filter(year=2019).delete()
     large = save_all(), save_all()
     assert small == large
+
+
+def test_saving_warns_when_excellent_units_exceed_20_percent_of_good_ones(client, tree, alice):
+    client.force_login(alice)
+    response = client.post(
+        url(tree.d, 2018),
+        {f"level_{tree.a.pk}": "excellent", f"level_{tree.b.pk}": "good", "action": "draft"},
+        follow=True,
+    )
+    assert "should not exceed 20%" in response.content.decode()
+    assert Classification.objects.count() == 2  # a guideline, not a rule: saved

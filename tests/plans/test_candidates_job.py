@@ -55,7 +55,7 @@ def test_three_weak_years_and_a_fall_are_reasons(tree):
     classify(tree.b, 2018, "complete")
     candidates_flag(year=2018)
     found = candidates(2019)
-    streak = vi("Rated “Hoàn thành nhiệm vụ” or lower %(count)s years running (%(first)s–%(last)s).")
+    streak = vi("Rated complete or worse %(count)s years running (%(first)s–%(last)s).")
     assert streak % {"count": 3, "first": 2016, "last": 2018} in found["D-A"].reasons
     fall = vi("Down from “%(label)s” in %(year)s.") % {"label": "Trong sạch, vững mạnh", "year": 2017}
     assert found["D-B"].reasons[1:] == [fall]
@@ -176,3 +176,11 @@ def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
     # current results (1), the bulk writes and the transaction: the same whatever the number of units.
     assert small == large
     assert large <= 14
+
+
+def test_a_fall_from_complete_to_incomplete_is_a_reason(tree):
+    classify(tree.a, 2017, "complete")
+    classify(tree.a, 2018, "incomplete")
+    candidates_flag(year=2018)
+    fall = vi("Down from “%(label)s” in %(year)s.") % {"label": "Hoàn thành nhiệm vụ", "year": 2017}
+    assert candidates(2019)["D-A"].reasons[-1] == fall
