@@ -144,7 +144,8 @@ class YearEntryView(ScopedMixin, TemplateView):
                 request,
                 _(
                     "%(name)s: %(excellent)s units rated excellent against %(good)s rated good. The guideline "
-                    "(Hướng dẫn 21-HD/BTCTW) says excellent units should not exceed 20%% of good ones: review the results."
+                    "(Hướng dẫn 21-HD/BTCTW) says excellent units should not exceed 20%% of good ones: "
+                    "review the results."
                 )
                 % warning,
             )
