@@ -156,3 +156,25 @@ def test_an_organization_outside_its_life_span_is_refused(tree, tmp_path, capsys
     tree.b.save()
     err = failing(write_csv(tmp_path, "code,year,level\nD-B,2020,good\n"), capsys)
     assert "Row 2, column year" in err and "did not exist in 2020" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("results.csv", "code,year,level,note\nD-A,2018,good,Gia Miễn\n".encode("utf-16"), "UTF-8"),
+        ("results.ods", b"code,year,level\n", r"CSV \(UTF-8\) or Excel"),
+        ("results.csv", b"", "empty"),
+    ],
+    ids=["not UTF-8", "unsupported type", "empty file"],
+)
+def test_a_file_that_cannot_be_read_says_how_to_save_it(tree, tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=expected):
+        run(str(path))
+    assert not Classification.objects.exists()
+
+
+def test_a_missing_file(tree, tmp_path):
+    with pytest.raises(CommandError, match="File not found"):
+        run(str(tmp_path / "nowhere.csv"))
