@@ -120,3 +120,13 @@ def test_the_job_runs_on_a_real_worker_twice_and_after_a_correction(celery_worke
     assert _wait_for(corrected).counts["withdrawn"] == 1
     status = dict(Candidate.objects.values_list("organization__code", "status"))
     assert status == {"D-A": Candidate.Status.WITHDRAWN, "D-B": Candidate.Status.PROPOSED}
+
+
+def test_cells_becoming_final_send_no_run(tree, django_capture_on_commit_callbacks):
+    from assessments.services import ResultRow, classifications_write
+
+    with django_capture_on_commit_callbacks(execute=True):
+        classifications_write(
+            rows=[ResultRow(organization_id=tree.a1.pk, year=2018, level="incomplete")], existing={}, finalize=True
+        )
+    assert not JobRun.objects.exists()
