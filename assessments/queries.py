@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from assessments.models import GOOD_OR_ABOVE, Classification, ClassificationChange, Level
+from assessments.models import GOOD_OR_ABOVE, WEAK_LEVELS, Classification, ClassificationChange, Level
 from assessments.rules import excellent_over_guideline
 from cells.models import Organization
 
@@ -107,6 +107,16 @@ def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet
         .exclude(level=F("previous_level"))
         .select_related("organization")
         .order_by("organization__name_folded")
+    )
+
+
+def weak_results(*, year: int, root: Organization | None) -> QuerySet:
+    """This year's results of "complete" or worse: the units to strengthen next year (one query)."""
+    return (
+        results_in(year=year, root=root)
+        .filter(level__in=WEAK_LEVELS)
+        .select_related("organization")
+        .order_by("level", "organization__name_folded")
     )
 
 

@@ -40,6 +40,7 @@ class YearView(ScopedMixin, TemplateView):
 
     permission = Perm.VIEW
     template_name = "assessments/classification_year.html"
+    LIST_LIMIT = 200
 
     def get_context_data(self, **kwargs):
         kwargs = {k: v for k, v in kwargs.items() if k not in ("org_code", "year")}
@@ -70,7 +71,9 @@ class YearView(ScopedMixin, TemplateView):
             "percent": [float(row["percent"]) if row["percent"] is not None else None for row in trend],
             "percent_label": _("Good or above (%)"),
         }
-        changed = list(queries.changed_since_last_year(year=year, root=organization))
+        # A national scope lists thousands: the page shows the first LIST_LIMIT of each list.
+        changed = list(queries.changed_since_last_year(year=year, root=organization)[: self.LIST_LIMIT + 1])
+        weak = list(queries.weak_results(year=year, root=organization)[: self.LIST_LIMIT + 1])
         for result in changed:
             result.improved = LEVEL_RANK[result.level] > LEVEL_RANK[result.previous_level]
         return super().get_context_data(
@@ -82,7 +85,11 @@ class YearView(ScopedMixin, TemplateView):
             sectors=queries.by_sector(year=year, root=organization),
             trend=trend,
             chart=chart,
-            changed=changed,
+            changed=changed[: self.LIST_LIMIT],
+            changed_more=len(changed) > self.LIST_LIMIT,
+            weak=weak[: self.LIST_LIMIT],
+            weak_more=len(weak) > self.LIST_LIMIT,
+            list_limit=self.LIST_LIMIT,
             guideline=queries.guideline_warnings(year=year, root=organization),
             drafts=queries.draft_count(year=year, root=organization),
             counts_cells=organization.is_grassroots,

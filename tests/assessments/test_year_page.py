@@ -106,8 +106,9 @@ def test_the_page_costs_the_same_queries_for_any_number_of_units(client, tree, a
     units(tree, ["excellent", "complete"] * (count // 2), 2018)
     client.force_login(alice)
     # session, user, role; the organization; counts by level; trend by year and level; by
-    # sector and level; units whose level changed; guideline by deciding body and level; drafts
-    with django_assert_num_queries(10):
+    # sector and level; units whose level changed; units rated complete or worse; guideline by
+    # deciding body and level; drafts
+    with django_assert_num_queries(11):
         assert client.get(url(tree.d, 2018)).status_code == 200
 
 
@@ -115,3 +116,17 @@ def test_the_index_opens_the_latest_year(client, tree, alice):
     classify(tree.a, 2018, "good")
     client.force_login(alice)
     assert client.get(reverse("assessments:index")).url == url(tree.d, 2018)
+
+
+def test_lists_the_units_rated_complete_or_worse(client, tree, alice, bob):
+    classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "good")
+    classify(tree.a1, 2018, "incomplete")
+    client.force_login(alice)
+    body = client.get(url(tree.d, 2018)).content.decode()
+    weak = body[body.index('id="weak"') : body.index("</table>", body.index('id="weak"'))]
+    assert "Gia Miễn" in weak and "Tân Mỹ" not in weak and "Nặm Bao" not in weak
+    client.force_login(bob)  # the grassroots committee's own list: its cells
+    body = client.get(url(tree.a, 2018)).content.decode()
+    weak = body[body.index('id="weak"') : body.index("</table>", body.index('id="weak"'))]
+    assert "Nặm Bao" in weak and "Không hoàn thành nhiệm vụ" in weak
