@@ -41,7 +41,10 @@ class YearEntryForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=current.level if current else "",
-                widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": unit.name}),
+                widget=forms.Select(
+                    # Wide enough for the longest label; the table scrolls sideways on a phone.
+                    attrs={"class": "form-select form-select-sm", "aria-label": unit.name, "style": "min-width: 15rem"}
+                ),
             )
             if self.rule_set.uses_score:
                 self.fields[f"score_{unit.pk}"] = forms.DecimalField(
