@@ -78,3 +78,40 @@ class Classification(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.year} · {self.get_level_display()}"
+
+
+class ClassificationChange(models.Model):
+    """A correction of a final result: what it was, what it became, who changed it and why.
+
+    Kept for good, so the history of a result stays visible after every correction.
+    """
+
+    classification = models.ForeignKey(
+        Classification, verbose_name=_("classification"), on_delete=models.CASCADE, related_name="changes"
+    )
+    old_level = models.CharField(_("previous level"), max_length=16, choices=Level.choices)
+    old_label = models.CharField(_("previous label"), max_length=128, blank=True)
+    old_score = models.DecimalField(_("previous score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    new_level = models.CharField(_("new level"), max_length=16, choices=Level.choices)
+    new_label = models.CharField(_("new label"), max_length=128, blank=True)
+    new_score = models.DecimalField(_("new score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("correction of a classification")
+        verbose_name_plural = _("corrections of classifications")
+        ordering = ["classification", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_has_reason",
+                violation_error_message=_("A correction of a final result needs a reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.classification} · {self.old_level} → {self.new_level}"

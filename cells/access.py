@@ -48,7 +48,14 @@ ROLE_PERMISSIONS = {
         Perm.VIEW_PERSONAL_DATA,
     },
     Role.STANDING: {Perm.VIEW, Perm.DECIDE_CANDIDATES, Perm.ADOPT_PLANS, Perm.REPORT_TASKS},
-    Role.SECRETARY: {Perm.VIEW, Perm.ENTER_MEETINGS, Perm.ENTER_ADMISSIONS, Perm.VIEW_PERSONAL_DATA},
+    # ENTER_CLASSIFICATIONS: a grassroots committee classifies its own cells (issue 3).
+    Role.SECRETARY: {
+        Perm.VIEW,
+        Perm.ENTER_MEETINGS,
+        Perm.ENTER_ADMISSIONS,
+        Perm.VIEW_PERSONAL_DATA,
+        Perm.ENTER_CLASSIFICATIONS,
+    },
     Role.AUDITOR: {Perm.VIEW},
 }
 

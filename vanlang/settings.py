@@ -177,6 +177,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 VANLANG_DEMO_BUILDERS = [
     "cells.demo.build",
     "cells.demo_meetings.build",
+    "assessments.demo.build",
+    "plans.demo_candidates.build",
 ]
 
 if not DEBUG:
@@ -216,3 +218,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "cells.absentee", "mask_fields": ["name", "reason"]},
 )
 VANLANG_ORGANIZATION_PANELS += ["cells.panels.meetings_panel"]
+# Classifications (issue 3): units rated excellent should not exceed this share of those rated
+# good (Hướng dẫn 21-HD/BTCTW; a warning). A score under 50 with a level above "incomplete" only
+# warns unless the lowest band is made a rule. Candidates: "complete or worse N years running".
+VANLANG_EXCELLENT_SHARE_OF_GOOD = os.environ.get("VANLANG_EXCELLENT_SHARE_OF_GOOD", "0.20")
+VANLANG_SCORE_LOWEST_BAND_IS_RULE = env_bool("VANLANG_SCORE_LOWEST_BAND_IS_RULE", False)
+VANLANG_WEAK_STREAK_YEARS = int(os.environ.get("VANLANG_WEAK_STREAK_YEARS", "3"))
+VANLANG_ORGANIZATION_PANELS += ["assessments.panels.classification_panel"]

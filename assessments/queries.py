@@ -1,0 +1,187 @@
+"""Reads of classifications shared by the pages and the commands; each is one query."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+
+from assessments.models import GOOD_OR_ABOVE, WEAK_LEVELS, Classification, ClassificationChange, Level
+from assessments.rules import excellent_over_guideline
+from cells.models import Organization
+
+
+def unit_kinds_for(root: Organization | None) -> tuple[str, ...]:
+    """What a scope's year counts: the cells of a grassroots organization, the TCCSĐ of anything else."""
+    if root is not None and root.is_grassroots:
+        return (Organization.Kind.CELL,)
+    return tuple(Organization.GRASSROOTS_KINDS)
+
+
+def results_in(*, year: int | None, root: Organization | None, kinds=None) -> QuerySet:
+    queryset = Classification.objects.filter(organization__kind__in=kinds or unit_kinds_for(root))
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    if root is not None:
+        queryset = queryset.filter(organization__path__startswith=root.path)
+    return queryset
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def year_summary(*, year: int, root: Organization | None = None, kinds=None) -> dict:
+    """Counts by level and the good-or-above share, in one query."""
+    counts = dict(results_in(year=year, root=root, kinds=kinds).order_by().values_list("level").annotate(n=Count("pk")))
+    by_level = {level.value: counts.get(level.value, 0) for level in Level}
+    total = sum(by_level.values())
+    good = sum(by_level[level] for level in GOOD_OR_ABOVE)
+    return {
+        "year": year,
+        "total": total,
+        "by_level": by_level,
+        "good_or_above": good,
+        "good_or_above_percent": percent(good, total),
+    }
+
+
+def draft_count(*, year: int, root: Organization | None) -> int:
+    return results_in(year=year, root=root).filter(state=Classification.State.DRAFT).count()
+
+
+def by_sector(*, year: int, root: Organization | None) -> list[dict]:
+    """Per sector: counts by level, total and the good-or-above share (one query)."""
+    rows = (
+        results_in(year=year, root=root).order_by().values_list("organization__sector", "level").annotate(n=Count("pk"))
+    )
+    sectors = {}
+    for sector, level, n in rows:
+        sectors.setdefault(sector, {level.value: 0 for level in Level})[level] = n
+    labels = dict(Organization.Sector.choices)
+    result = []
+    for sector in [*Organization.Sector.values, ""]:
+        if sector not in sectors:
+            continue
+        counts = sectors[sector]
+        total = sum(counts.values())
+        good = sum(counts[level] for level in GOOD_OR_ABOVE)
+        result.append(
+            {
+                "sector": sector,
+                "label": labels.get(sector, "—"),
+                "by_level": [counts[level.value] for level in Level],
+                "total": total,
+                "good_or_above": good,
+                "percent": percent(good, total),
+            }
+        )
+    return result
+
+
+def trend(*, root: Organization | None) -> list[dict]:
+    """Every year's counts by level and good-or-above share, oldest first (one query)."""
+    years = {}
+    for year, level, n in (
+        results_in(year=None, root=root).order_by().values_list("year", "level").annotate(n=Count("pk"))
+    ):
+        years.setdefault(year, {level.value: 0 for level in Level})[level] = n
+    result = []
+    for year in sorted(years):
+        counts = years[year]
+        total = sum(counts.values())
+        good = sum(counts[level] for level in GOOD_OR_ABOVE)
+        result.append({"year": year, "by_level": counts, "total": total, "percent": percent(good, total)})
+    return result
+
+
+def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet:
+    """This year's results whose level differs from the unit's result the year before (one query)."""
+    previous = Classification.objects.filter(organization=OuterRef("organization"), year=year - 1)
+    return (
+        results_in(year=year, root=root)
+        .annotate(
+            previous_level=Subquery(previous.values("level")[:1]), previous_label=Subquery(previous.values("label")[:1])
+        )
+        .filter(previous_level__isnull=False)
+        .exclude(level=F("previous_level"))
+        .select_related("organization")
+        .order_by("organization__name_folded")
+    )
+
+
+def weak_results(*, year: int, root: Organization | None) -> QuerySet:
+    """This year's results of "complete" or worse: the units to strengthen next year (one query)."""
+    return (
+        results_in(year=year, root=root)
+        .filter(level__in=WEAK_LEVELS)
+        .select_related("organization")
+        .order_by("level", "organization__name_folded")
+    )
+
+
+def guideline_warnings(*, year: int, root: Organization | None) -> list[dict]:
+    """Deciding committees whose excellent units exceed the guideline share of good ones (one query)."""
+    rows = (
+        results_in(year=year, root=root)
+        .filter(level__in=GOOD_OR_ABOVE)
+        .order_by()
+        .values_list("deciding_body_id", "deciding_body__name", "level")
+        .annotate(n=Count("pk"))
+    )
+    bodies = {}
+    for body_id, name, level, n in rows:
+        bodies.setdefault(body_id, {"name": name, Level.EXCELLENT.value: 0, Level.GOOD.value: 0})[level] = n
+    warnings = []
+    for body in bodies.values():
+        excellent, good = body[Level.EXCELLENT.value], body[Level.GOOD.value]
+        if excellent_over_guideline(year=year, excellent=excellent, good=good):
+            warnings.append(
+                {"name": body["name"], "excellent": excellent, "good": good, "percent": percent(excellent, good)}
+            )
+    return warnings
+
+
+def entry_units(*, organization: Organization, year: int) -> QuerySet:
+    """The units `organization` classifies for `year`: its grassroots organizations, or a grassroots
+    committee's cells (also those under its section committees), that existed that year."""
+    active = (Q(founded__isnull=True) | Q(founded__year__lte=year)) & (
+        Q(dissolved__isnull=True) | Q(dissolved__year__gte=year)
+    )
+    if organization.is_grassroots:
+        units = Organization.objects.filter(path__startswith=organization.path, kind=Organization.Kind.CELL)
+    else:
+        units = Organization.objects.filter(parent=organization, kind__in=Organization.GRASSROOTS_KINDS)
+    return units.filter(active).order_by("kind", "name_folded", "code")
+
+
+def entry_results(*, organization: Organization, year: int) -> dict[int, Classification]:
+    """Stored results of `year` for the units of `organization`, by organization id (one query)."""
+    units = entry_units(organization=organization, year=year).values("pk")
+    return {c.organization_id: c for c in Classification.objects.filter(year=year, organization__in=units)}
+
+
+def entry_corrections(*, organization: Organization, year: int) -> dict[int, list[ClassificationChange]]:
+    units = entry_units(organization=organization, year=year).values("pk")
+    changes = {}
+    for change in (
+        ClassificationChange.objects.filter(classification__year=year, classification__organization__in=units)
+        .select_related("classification", "changed_by")
+        .order_by("changed_at", "pk")
+    ):
+        changes.setdefault(change.classification.organization_id, []).append(change)
+    return changes
+
+
+def organization_history(organization: Organization) -> list[Classification]:
+    """All results of one unit with their corrections, newest first (two queries)."""
+    return list(
+        Classification.objects.filter(organization=organization)
+        .select_related("deciding_body")
+        .prefetch_related("changes__changed_by")
+        .order_by("-year")
+    )
+
+
+def latest_year(*, root: Organization | None) -> int | None:
+    return results_in(year=None, root=root).order_by("-year").values_list("year", flat=True).first()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("xep-loai/", views.YearIndexView.as_view(), name="index"),
+    path("xep-loai/<str:org_code>/<int:year>/", views.YearView.as_view(), name="year"),
+    path("xep-loai/<str:org_code>/<int:year>/nhap/", views.YearEntryView.as_view(), name="entry"),
+]

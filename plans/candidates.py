@@ -1,0 +1,199 @@
+"""The candidate job: from a year's final results, the grassroots organizations to consolidate next year.
+
+Set-based: a fixed handful of queries per run whatever the number of units (see
+`candidates_flag`). Safe to run twice: a second run finds nothing to change. A correction
+of a result is picked up by the next run: a unit no longer weak is withdrawn with the reason;
+a candidate already decided on keeps its decision and is withdrawn, never deleted.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from assessments.models import WEAK_LEVELS, Classification
+from cells.models import Organization
+from plans.candidates_reasons import REASON_PROVIDERS
+from plans.models import Candidate, JobRun
+
+BATCH = 2000
+
+
+@dataclass
+class FlagResult:
+    flagged: int = 0
+    created: int = 0
+    updated: int = 0
+    reproposed: int = 0
+    withdrawn: int = 0
+    unchanged: int = 0
+
+
+def _progress(run: JobRun | None, progress: int, step: str, **fields):
+    if run is None:
+        return
+    JobRun.objects.filter(pk=run.pk).update(progress=progress, step=step, **fields)
+
+
+def classification_reason(year: int, label: str) -> str:
+    return _("Classification for %(year)s: %(label)s") % {"year": year, "label": label}
+
+
+def candidates_flag(*, year: int, scope: Organization | None = None, run: JobRun | None = None) -> FlagResult:
+    """Bring the candidates for `year + 1` in line with the final results of `year`.
+
+    Queries: the weak results (1), one per reason provider, the stored candidates (1), the
+    current results of units that may be withdrawn (1), then bulk writes and progress updates.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return _flag(year=year, scope=scope, run=run)
+        except Exception as exc:
+            _progress(
+                run, 100, _("Failed"), state=JobRun.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            raise
+
+
+def _flag(*, year, scope, run) -> FlagResult:
+    support_year = year + 1
+    _progress(run, 5, _("Reading the results"), state=JobRun.State.RUNNING, started_at=timezone.now())
+    results = Classification.objects.filter(
+        year=year,
+        state=Classification.State.FINAL,
+        organization__kind__in=Organization.GRASSROOTS_KINDS,
+    )
+    if scope is not None:
+        results = results.filter(organization__path__startswith=scope.path)
+    weak = {
+        organization_id: (pk, level, label)
+        for pk, organization_id, level, label in results.filter(level__in=WEAK_LEVELS).values_list(
+            "pk", "organization_id", "level", "label"
+        )
+    }
+    ids = sorted(weak)
+    reasons = {
+        organization_id: [classification_reason(year, label)] for organization_id, (_pk, _lv, label) in weak.items()
+    }
+    for number, provider in enumerate(REASON_PROVIDERS, start=1):
+        _progress(run, 10 + 50 * number // max(len(REASON_PROVIDERS), 1), _("Collecting the reasons"))
+        for organization_id, sentences in (provider(year, ids) if ids else {}).items():
+            if organization_id in reasons:
+                reasons[organization_id].extend(sentences)
+
+    _progress(run, 70, _("Updating the list"))
+    result = FlagResult(flagged=len(weak))
+    with transaction.atomic():
+        stored = Candidate.objects.filter(year=support_year)
+        if scope is not None:
+            stored = stored.filter(organization__path__startswith=scope.path)
+        stored = {candidate.organization_id: candidate for candidate in stored.select_for_update(of=("self",))}
+        current = {
+            organization_id: (level, label)
+            for organization_id, level, label in Classification.objects.filter(
+                year=year, state=Classification.State.FINAL, organization__candidacies__year=support_year
+            ).values_list("organization_id", "level", "label")
+        }
+        to_create, to_update = [], []
+        for organization_id in ids:
+            classification_id, level, _label = weak[organization_id]
+            candidate = stored.get(organization_id)
+            if candidate is None:
+                to_create.append(
+                    Candidate(
+                        organization_id=organization_id,
+                        year=support_year,
+                        classification_id=classification_id,
+                        level=level,
+                        reasons=reasons[organization_id],
+                        source=Candidate.Source.JOB,
+                    )
+                )
+                continue
+            if candidate.source != Candidate.Source.JOB:
+                result.unchanged += 1  # staff added it by hand: theirs to keep
+                continue
+            wanted = {
+                "classification_id": classification_id,
+                "level": level,
+                "reasons": reasons[organization_id],
+                "status": Candidate.Status.PROPOSED,
+                "withdrawn_reason": "",
+            }
+            if all(getattr(candidate, name) == value for name, value in wanted.items()):
+                result.unchanged += 1
+                continue
+            if candidate.status == Candidate.Status.WITHDRAWN:
+                result.reproposed += 1
+            else:
+                result.updated += 1
+            for name, value in wanted.items():
+                setattr(candidate, name, value)
+            to_update.append(candidate)
+        today = date_format(timezone.localdate(), "d/m/Y")
+        for organization_id, candidate in stored.items():
+            if organization_id in weak or candidate.source != Candidate.Source.JOB:
+                continue
+            if candidate.status == Candidate.Status.WITHDRAWN:
+                continue
+            level_label = current.get(organization_id)
+            if level_label:
+                reason = _("Withdrawn on %(date)s: the %(year)s result is now “%(label)s”.") % {
+                    "date": today,
+                    "year": year,
+                    "label": level_label[1],
+                }
+            else:
+                reason = _("Withdrawn on %(date)s: there is no final %(year)s result any more.") % {
+                    "date": today,
+                    "year": year,
+                }
+            if candidate.decision != Candidate.Decision.PENDING:
+                reason = f"{reason} " + _("The decision already recorded is kept: review it.")
+            candidate.status = Candidate.Status.WITHDRAWN
+            candidate.withdrawn_reason = reason
+            to_update.append(candidate)
+            result.withdrawn += 1
+        if to_create:
+            # A run racing this one may have created the same rows: the constraint keeps one.
+            Candidate.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
+        if to_update:
+            now = timezone.now()
+            for candidate in to_update:
+                candidate.updated_at = now
+            Candidate.objects.bulk_update(
+                to_update,
+                ["classification", "level", "reasons", "status", "withdrawn_reason", "updated_at"],
+                batch_size=BATCH,
+            )
+        result.created = len(to_create)
+    _progress(
+        run,
+        100,
+        _("Finished"),
+        state=JobRun.State.DONE,
+        counts=asdict(result),
+        finished_at=timezone.now(),
+    )
+    return result
+
+
+def candidates_run_start(*, year: int, scope: Organization | None, user=None, trigger=JobRun.Trigger.BUTTON) -> JobRun:
+    """Record a run and send its task once the transaction commits."""
+    from plans.tasks import flag_candidates
+
+    run = JobRun.objects.create(year=year, scope=scope, requested_by=user, trigger=trigger)
+    flag_candidates.delay_on_commit(year=year, scope_id=scope.pk if scope else None, run_id=run.pk)
+    return run
+
+
+def latest_final_year(*, scope: Organization | None) -> int | None:
+    results = Classification.objects.filter(
+        state=Classification.State.FINAL, organization__kind__in=Organization.GRASSROOTS_KINDS
+    )
+    if scope is not None:
+        results = results.filter(organization__path__startswith=scope.path)
+    return results.order_by("-year").values_list("year", flat=True).first()

@@ -1,0 +1,60 @@
+"""Reads of the candidates page, scoped to the user's subtree; each is one query."""
+
+from django.db.models import Q, QuerySet
+
+from assessments.models import Classification
+from cells.models import Organization
+from cells.text import fold
+from plans.models import Candidate, JobRun
+
+HISTORY_YEARS = 5
+
+
+def candidates_in(*, scope: Organization, year: int, text: str = "", level: str = "", status: str = "") -> QuerySet:
+    queryset = Candidate.objects.filter(year=year, organization__path__startswith=scope.path)
+    for word in fold(text).split():
+        queryset = queryset.filter(Q(organization__name_folded__contains=word) | Q(organization__code__icontains=word))
+    if level:
+        queryset = queryset.filter(level=level)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("organization", "classification", "decided_by").order_by(
+        "status", "organization__code"
+    )
+
+
+def level_history(*, scope: Organization, year: int) -> dict[int, list[Classification]]:
+    """The candidates' results from five years before the year of support to that year, by organization."""
+    history = {}
+    for result in (
+        Classification.objects.filter(
+            organization__candidacies__year=year,
+            organization__path__startswith=scope.path,
+            year__gte=year - HISTORY_YEARS,
+            year__lte=year,
+        )
+        .only("organization_id", "year", "level", "label", "state")
+        .order_by("year")
+    ):
+        history.setdefault(result.organization_id, []).append(result)
+    return history
+
+
+def latest_run(*, scope: Organization, year: int) -> JobRun | None:
+    """The last run that covered this scope for the year: its own, or one over everything."""
+    classification_year = year - 1
+    return (
+        JobRun.objects.filter(year=classification_year)
+        .filter(Q(scope__isnull=True) | Q(scope=scope) | Q(scope__path__startswith=scope.path))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def candidate_years(*, scope: Organization) -> list[int]:
+    return list(
+        Candidate.objects.filter(organization__path__startswith=scope.path)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )

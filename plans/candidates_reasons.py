@@ -1,0 +1,60 @@
+"""Reason providers of the candidate job: early-warning signals attached to each candidate.
+
+A provider is a callable `(year, organization_ids) -> {organization_id: [sentence, ...]}`:
+`year` is the classification year, `organization_ids` the grassroots organizations the job
+flags from it. It must be set-based (a fixed number of queries whatever the number of ids)
+and answer only for units it has something to say about. The sentences are stored on the
+candidate as written, in the language active during the run (Vietnamese).
+
+To add a signal, append a provider to REASON_PROVIDERS; the job calls them in order.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
+
+ReasonProvider = Callable[[int, list[int]], dict[int, list[str]]]
+
+HISTORY_YEARS = 10
+
+
+def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list[str]]:
+    """“Complete or worse N years running” and “down from … the year before”, in one query."""
+    streak_needed = int(getattr(settings, "VANLANG_WEAK_STREAK_YEARS", 3))
+    history = {}
+    for organization_id, result_year, level, label in Classification.objects.filter(
+        organization_id__in=organization_ids,
+        year__gte=year - HISTORY_YEARS,
+        year__lte=year,
+        state=Classification.State.FINAL,
+    ).values_list("organization_id", "year", "level", "label"):
+        history.setdefault(organization_id, {})[result_year] = (level, label)
+    reasons = {}
+    for organization_id in organization_ids:
+        years = history.get(organization_id, {})
+        if year not in years:
+            continue
+        sentences = []
+        streak = 0
+        while years.get(year - streak, (None,))[0] in WEAK_LEVELS:
+            streak += 1
+        if streak >= streak_needed:
+            sentences.append(
+                _("Rated complete or worse %(count)s years running (%(first)s–%(last)s).")
+                % {"count": streak, "first": year - streak + 1, "last": year}
+            )
+        previous = years.get(year - 1)
+        if previous and LEVEL_RANK[previous[0]] > LEVEL_RANK[years[year][0]]:
+            sentences.append(_("Down from “%(label)s” in %(year)s.") % {"label": previous[1], "year": year - 1})
+        if sentences:
+            reasons[organization_id] = sentences
+    return reasons
+
+
+# The integrator appends the meeting and admission signals (issue 5) here.
+REASON_PROVIDERS: list[ReasonProvider] = [
+    weak_years_reasons,
+]

@@ -1,0 +1,21 @@
+"""The candidate job over the demo years, and the district's schedule: Gia Miễn from 2016,
+Tân Mỹ from 2017, Thụy Hùng (and three others) from 2018."""
+
+from cells.models import Organization
+from plans.candidates import candidates_flag
+from plans.candidates_schedule import DEFAULT, candidates_schedule_get, candidates_schedule_set
+from plans.models import JobRun
+
+DEMO_YEARS = (2016, 2017, 2018)
+
+
+def build():
+    district = Organization.objects.get(code="VL")
+    for year in DEMO_YEARS:
+        run = JobRun.objects.create(year=year, scope=district, trigger=JobRun.Trigger.COMMAND)
+        candidates_flag(year=year, scope=district, run=run)
+    if not candidates_schedule_get(scope=district)["exists"]:
+        candidates_schedule_set(
+            scope=district, enabled=DEFAULT["enabled"], frequency=DEFAULT["frequency"], time=DEFAULT["time"]
+        )
+    return []

@@ -1,0 +1,186 @@
+"""The candidate job (plans.candidates.candidates_flag): who is flagged, with which reasons, and
+what a second run or a correction does."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from assessments.models import Classification
+from cells.models import Organization
+from plans import candidates_reasons
+from plans.candidates import candidates_flag
+from plans.models import Candidate, JobRun
+from tests.assessments.factories import classify
+from tests.conftest import make_org
+
+
+def vi(text):
+    """The sentence as the job writes it: in the site's language, Vietnamese."""
+    with translation.override("vi"):
+        return translation.gettext(text)
+
+
+def candidates(year):
+    return {c.organization.code: c for c in Candidate.objects.filter(year=year).select_related("organization")}
+
+
+def test_flags_complete_and_incomplete_with_their_reasons(tree):
+    classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "good")
+    classify(tree.y, 2018, "incomplete")
+    classify(tree.a1, 2018, "incomplete")  # a cell: not a grassroots candidate
+    result = candidates_flag(year=2018)
+    found = candidates(2019)
+    assert set(found) == {"D-A", "X-Y"}
+    assert found["D-A"].level == "complete"
+    assert found["D-A"].reasons[0] == vi("Classification for %(year)s: %(label)s") % {
+        "year": 2018,
+        "label": "Hoàn thành nhiệm vụ",
+    }
+    assert found["D-A"].classification.year == 2018
+    assert (result.flagged, result.created) == (2, 2)
+
+
+def test_draft_results_are_not_flagged(tree):
+    classify(tree.a, 2018, "complete", state=Classification.State.DRAFT)
+    candidates_flag(year=2018)
+    assert not Candidate.objects.exists()
+
+
+def test_three_weak_years_and_a_fall_are_reasons(tree):
+    for year in (2016, 2017, 2018):
+        classify(tree.a, year, "complete")
+    classify(tree.b, 2017, "excellent")
+    classify(tree.b, 2018, "complete")
+    candidates_flag(year=2018)
+    found = candidates(2019)
+    streak = vi("Rated complete or worse %(count)s years running (%(first)s–%(last)s).")
+    assert streak % {"count": 3, "first": 2016, "last": 2018} in found["D-A"].reasons
+    fall = vi("Down from “%(label)s” in %(year)s.") % {"label": "Trong sạch, vững mạnh", "year": 2017}
+    assert found["D-B"].reasons[1:] == [fall]
+
+
+def test_running_twice_changes_nothing(tree):
+    classify(tree.a, 2018, "complete")
+    candidates_flag(year=2018)
+    before = list(Candidate.objects.values())
+    second = candidates_flag(year=2018)
+    assert (second.created, second.updated, second.withdrawn, second.unchanged) == (0, 0, 0, 1)
+    assert list(Candidate.objects.values()) == before
+
+
+def test_a_correction_withdraws_with_the_reason_and_a_new_weak_unit_is_added(tree):
+    a = classify(tree.a, 2018, "complete")
+    b = classify(tree.b, 2018, "good")
+    candidates_flag(year=2018)
+    a.level, a.label = "good", "Hoàn thành tốt nhiệm vụ"
+    a.save()
+    b.level, b.label = "incomplete", "Không hoàn thành nhiệm vụ"
+    b.save()
+    result = candidates_flag(year=2018)
+    found = candidates(2019)
+    assert found["D-A"].status == Candidate.Status.WITHDRAWN
+    assert "Hoàn thành tốt nhiệm vụ" in found["D-A"].withdrawn_reason
+    assert found["D-B"].status == Candidate.Status.PROPOSED
+    assert (result.withdrawn, result.created) == (1, 1)
+    # Corrected back: proposed again, with no withdrawal reason left over.
+    a.level, a.label = "complete", "Hoàn thành nhiệm vụ"
+    a.save()
+    result = candidates_flag(year=2018)
+    assert result.reproposed == 1
+    assert candidates(2019)["D-A"].status == Candidate.Status.PROPOSED
+    assert candidates(2019)["D-A"].withdrawn_reason == ""
+
+
+def test_a_decided_candidate_is_never_deleted_and_keeps_its_decision(tree, standing):
+    a = classify(tree.a, 2018, "complete")
+    candidates_flag(year=2018)
+    Candidate.objects.filter(organization=tree.a).update(
+        decision=Candidate.Decision.SELECTED, decision_number="Số 45-KH/HU", decided_by=standing
+    )
+    a.level, a.label = "good", "Hoàn thành tốt nhiệm vụ"
+    a.save()
+    candidates_flag(year=2018)
+    candidate = Candidate.objects.get(organization=tree.a)
+    assert candidate.status == Candidate.Status.WITHDRAWN
+    assert candidate.decision == Candidate.Decision.SELECTED and candidate.decision_number == "Số 45-KH/HU"
+    assert candidate.withdrawn_reason
+
+
+def test_a_candidate_added_by_staff_is_left_alone(tree):
+    classify(tree.a, 2018, "good")
+    Candidate.objects.create(organization=tree.a, year=2019, source=Candidate.Source.MANUAL, reasons=["Đơn thư"])
+    candidates_flag(year=2018)
+    candidate = Candidate.objects.get()
+    assert (candidate.status, candidate.reasons) == (Candidate.Status.PROPOSED, ["Đơn thư"])
+
+
+def test_a_scoped_run_touches_only_its_subtree(tree):
+    classify(tree.a, 2018, "complete")
+    classify(tree.y, 2018, "complete")
+    candidates_flag(year=2018, scope=tree.d)
+    assert set(candidates(2019)) == {"D-A"}
+
+
+def test_progress_is_recorded_on_the_run(tree):
+    classify(tree.a, 2018, "complete")
+    run = JobRun.objects.create(year=2018, scope=tree.d)
+    candidates_flag(year=2018, scope=tree.d, run=run)
+    run.refresh_from_db()
+    assert (run.state, run.progress) == (JobRun.State.DONE, 100)
+    assert run.counts["created"] == 1 and run.started_at and run.finished_at
+
+
+def test_reason_providers_plug_in(tree, monkeypatch):
+    calls = []
+
+    def few_meetings(year, organization_ids):
+        calls.append((year, sorted(organization_ids)))
+        return {tree.a.pk: ["Chi bộ Nặm Bao sinh hoạt 6 lần"], tree.b.pk: ["not a candidate: ignored"]}
+
+    monkeypatch.setattr(candidates_reasons, "REASON_PROVIDERS", [*candidates_reasons.REASON_PROVIDERS, few_meetings])
+    monkeypatch.setattr("plans.candidates.REASON_PROVIDERS", candidates_reasons.REASON_PROVIDERS)
+    classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "good")
+    candidates_flag(year=2018)
+    assert calls == [(2018, [tree.a.pk])]
+    assert candidates(2019)["D-A"].reasons[-1] == "Chi bộ Nặm Bao sinh hoạt 6 lần"
+
+
+def _add_units(tree, start, count):
+    for n in range(start, start + count):
+        unit = make_org(f"D-G{n}", f"Đảng bộ xã Thêm {n}", Organization.Kind.GRASSROOTS_COMMITTEE, tree.d, "commune")
+        classify(unit, 2016, "complete")
+        classify(unit, 2017, "good" if n % 2 else "complete")
+        classify(unit, 2018, "complete" if n % 3 else "incomplete")
+
+
+def _queries_of_a_run(*, rerun):
+    if rerun:
+        candidates_flag(year=2018)
+    else:
+        Candidate.objects.all().delete()
+    with CaptureQueriesContext(connection) as context:
+        candidates_flag(year=2018, run=JobRun.objects.create(year=2018))
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("rerun", [False, True], ids=["first run", "second run"])
+def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
+    _add_units(tree, 0, 3)
+    small = _queries_of_a_run(rerun=rerun)
+    _add_units(tree, 3, 37)
+    large = _queries_of_a_run(rerun=rerun)
+    # Progress updates (5), weak results (1), one per reason provider (1), stored candidates (1),
+    # current results (1), the bulk writes and the transaction: the same whatever the number of units.
+    assert small == large
+    assert large <= 14
+
+
+def test_a_fall_from_complete_to_incomplete_is_a_reason(tree):
+    classify(tree.a, 2017, "complete")
+    classify(tree.a, 2018, "incomplete")
+    candidates_flag(year=2018)
+    fall = vi("Down from “%(label)s” in %(year)s.") % {"label": "Hoàn thành nhiệm vụ", "year": 2017}
+    assert candidates(2019)["D-A"].reasons[-1] == fall

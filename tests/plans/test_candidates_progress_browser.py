@@ -1,0 +1,24 @@
+"""In Chromium: the candidates page follows a run that a worker is still doing, then shows the list."""
+
+import pytest
+
+from plans.candidates import candidates_flag
+from plans.models import JobRun
+from tests.assessments.factories import classify
+from tests.conftest import browser_login
+
+
+@pytest.mark.browser
+def test_the_page_follows_a_running_job_until_it_finishes(page, tree, alice):
+    classify(tree.a, 2018, "complete")
+    run = JobRun.objects.create(year=2018, scope=tree.d, state=JobRun.State.RUNNING, progress=30, step="…")
+    browser_login(page, "alice")
+    page.goto(page.base_url + "/ung-vien/2019/")
+    assert page.locator("#run-bar").get_attribute("style") == "width: 30%"
+    assert page.locator("#candidate-D-A").count() == 0
+
+    # What a worker would do meanwhile: the page, polling, picks it up and reloads.
+    candidates_flag(year=2018, scope=tree.d, run=run)
+    page.locator("#candidate-D-A").wait_for()
+    assert page.locator("#run-bar").get_attribute("style") == "width: 100%"
+    assert "1" in page.locator("#run-counts").inner_text()

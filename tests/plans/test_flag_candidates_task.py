@@ -1,0 +1,132 @@
+"""The candidate task: in-process in the embedded default, and on a real Celery worker through
+Redis (against the configured database, PostgreSQL in CI)."""
+
+import time
+
+import pytest
+from celery.signals import task_postrun
+from django.conf import settings
+from django.db import connections, transaction
+
+from assessments.models import Classification
+from plans.candidates import candidates_run_start
+from plans.models import Candidate, JobRun
+from tests.assessments.factories import classify
+from tests.conftest import missing_service
+from vanlang.celery import app
+
+
+def test_the_button_path_runs_in_process_by_default(tree, alice, django_capture_on_commit_callbacks):
+    classify(tree.a, 2018, "complete")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = candidates_run_start(year=2018, scope=tree.d, user=alice)
+    run.refresh_from_db()
+    assert (run.state, run.progress, run.counts["created"]) == (JobRun.State.DONE, 100, 1)
+    assert Candidate.objects.get().organization == tree.a
+
+
+def test_a_redelivered_message_does_nothing(tree, django_capture_on_commit_callbacks):
+    from plans.tasks import flag_candidates
+
+    classify(tree.a, 2018, "complete")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = candidates_run_start(year=2018, scope=tree.d)
+    Candidate.objects.all().delete()
+    flag_candidates.delay(year=2018, scope_id=tree.d.pk, run_id=run.pk)
+    assert not Candidate.objects.exists()
+
+
+def test_results_becoming_final_send_a_run(tree, alice, django_capture_on_commit_callbacks):
+    from assessments.services import ResultRow, classifications_write
+
+    with django_capture_on_commit_callbacks(execute=True):
+        classifications_write(
+            rows=[ResultRow(organization_id=tree.a.pk, year=2018, level="incomplete")],
+            existing={},
+            finalize=True,
+            user=alice,
+        )
+    run = JobRun.objects.get()
+    assert (run.trigger, run.state, run.year) == (JobRun.Trigger.FINALIZED, JobRun.State.DONE, 2018)
+    assert Candidate.objects.get().level == "incomplete"
+
+
+def test_a_draft_sends_no_run(tree, django_capture_on_commit_callbacks):
+    from assessments.services import ResultRow, classifications_write
+
+    with django_capture_on_commit_callbacks(execute=True):
+        classifications_write(
+            rows=[ResultRow(organization_id=tree.a.pk, year=2018, level="incomplete")], existing={}, finalize=False
+        )
+    assert not JobRun.objects.exists()
+
+
+def _close_worker_connections(**kwargs):
+    # The worker thread's own connections, so the test database can be flushed and dropped.
+    connections.close_all()
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    if not settings.CELERY_BROKER_URL:
+        missing_service("CELERY_BROKER_URL is not set: the real-worker test needs Redis")
+    from celery.contrib.testing.worker import start_worker
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # kombu raises the transport's own errors
+        missing_service(f"the Celery broker {settings.CELERY_BROKER_URL} cannot be reached: {exc}")
+    app.control.purge()
+    task_postrun.connect(_close_worker_connections)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            yield
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+
+
+def _wait_for(run: JobRun, timeout=60) -> JobRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.finished:
+            return run
+        time.sleep(0.2)
+    pytest.fail(f"the worker did not finish run {run.pk} within {timeout}s (state {run.state})")
+
+
+@pytest.mark.celery_worker
+def test_the_job_runs_on_a_real_worker_twice_and_after_a_correction(celery_worker_thread, tree, alice):
+    assert not app.conf.task_always_eager
+    a = classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "good")
+
+    with transaction.atomic():
+        run = candidates_run_start(year=2018, scope=tree.d, user=alice)
+    run = _wait_for(run)
+    assert run.state == JobRun.State.DONE, run.error
+    assert [c.organization_id for c in Candidate.objects.all()] == [tree.a.pk]
+
+    with transaction.atomic():
+        again = candidates_run_start(year=2018, scope=tree.d, user=alice)
+    assert _wait_for(again).counts["unchanged"] == 1
+    assert Candidate.objects.count() == 1
+
+    Classification.objects.filter(pk=a.pk).update(level="good", label="Hoàn thành tốt nhiệm vụ")
+    Classification.objects.filter(organization=tree.b).update(level="incomplete", label="Không hoàn thành nhiệm vụ")
+    with transaction.atomic():
+        corrected = candidates_run_start(year=2018, scope=tree.d, user=alice)
+    assert _wait_for(corrected).counts["withdrawn"] == 1
+    status = dict(Candidate.objects.values_list("organization__code", "status"))
+    assert status == {"D-A": Candidate.Status.WITHDRAWN, "D-B": Candidate.Status.PROPOSED}
+
+
+def test_cells_becoming_final_send_no_run(tree, django_capture_on_commit_callbacks):
+    from assessments.services import ResultRow, classifications_write
+
+    with django_capture_on_commit_callbacks(execute=True):
+        classifications_write(
+            rows=[ResultRow(organization_id=tree.a1.pk, year=2018, level="incomplete")], existing={}, finalize=True
+        )
+    assert not JobRun.objects.exists()
