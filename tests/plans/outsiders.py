@@ -1,3 +1,27 @@
 """URL keyword arguments of the `plans` views: see tests/cells/outsiders.py."""
 
-OUTSIDER_KWARGS = {}
+from cells.services import user_role_grant
+from plans.models import Committee
+from tests.plans.factories import make_candidate, make_plan, make_report, make_task
+
+
+def _plan(tree):
+    return make_plan(tree.a, year=2018)
+
+
+def _task(tree):
+    return make_task(_plan(tree), committee=Committee.ORGANIZATION)
+
+
+def _report(tree):
+    author = user_role_grant(username="d-staff", role="staff", organization=tree.d)
+    return make_report(_task(tree), author)
+
+
+OUTSIDER_KWARGS = {
+    # ---- issue 4: decisions, plans, tasks, reports ----
+    "candidate_id": (lambda tree: make_candidate(tree.a, 2018).pk, True),
+    "plan_id": (lambda tree: _plan(tree).pk, True),
+    "task_id": (lambda tree: _task(tree).pk, True),
+    "report_id": (lambda tree: _report(tree).pk, True),
+}

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from plans import plan_views
+
+app_name = "plans"
+
+urlpatterns = [
+    # ---- Decisions, plans, tasks, reports and outcomes (issue 4) ----
+    path("ung-vien/<int:candidate_id>/quyet-dinh/", plan_views.CandidateDecideView.as_view(), name="candidate_decide"),
+    path("ung-vien/chon-them/", plan_views.ManualSelectionView.as_view(), name="candidate_select"),
+    path("ung-vien/<int:candidate_id>/lap-ke-hoach/", plan_views.PlanCreateView.as_view(), name="plan_create"),
+    path("ke-hoach/<int:plan_id>/", plan_views.PlanDetailView.as_view(), name="detail"),
+    path("ke-hoach/<int:plan_id>/sua/", plan_views.PlanEditView.as_view(), name="plan_edit"),
+    path("ke-hoach/<int:plan_id>/trang-thai/", plan_views.PlanTransitionView.as_view(), name="plan_transition"),
+    path("ke-hoach/<int:plan_id>/ban-in.pdf", plan_views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("ke-hoach/<int:plan_id>/them-nhiem-vu/", plan_views.TaskCreateView.as_view(), name="task_create"),
+    path("nhiem-vu/<int:task_id>/", plan_views.TaskDetailView.as_view(), name="task_detail"),
+    path("nhiem-vu/<int:task_id>/sua/", plan_views.TaskEditView.as_view(), name="task_edit"),
+    path("nhiem-vu/<int:task_id>/bao-cao/", plan_views.TaskReportView.as_view(), name="task_report"),
+    path("bao-cao/<int:report_id>/tep/", plan_views.ReportAttachmentView.as_view(), name="report_attachment"),
+    path("nhiem-vu-cua-toi/", plan_views.MyTasksView.as_view(), name="my_tasks"),
+    path("tong-hop/", plan_views.ConsolidationView.as_view(), name="consolidation"),
+    # ---- end of issue 4 ----
+]
