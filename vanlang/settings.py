@@ -177,6 +177,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 VANLANG_DEMO_BUILDERS = [
     "cells.demo.build",
 ]
+# Consolidation plans of the story; after the classification builders (it needs their years).
+VANLANG_DEMO_BUILDERS.append("plans.demo.build")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
