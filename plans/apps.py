@@ -7,5 +7,5 @@ class PlansConfig(AppConfig):
     verbose_name = _("Consolidation")
 
     def ready(self):
-        # Celery's autodiscovery only imports `tasks` modules; the reminder job lives apart.
-        from plans import reminders  # noqa: F401
+        # Autodiscovery imports only `tasks` and `admin` modules; these live apart from the candidates'.
+        from plans import plan_admin, reminders  # noqa: F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Level
 from plans.models import Committee, Plan, Target
+from plans.people import person_name
 
 LEVEL_VI = {
     Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
@@ -67,7 +68,7 @@ def target_sentence(target: Target) -> str:
 
 def _assignee_vi(task) -> str:
     if task.assignee_id:
-        return task.assignee.get_full_name() or task.assignee.username
+        return person_name(task.assignee)
     return COMMITTEE_VI[task.committee]
 
 
@@ -96,7 +97,7 @@ def plan_document_context(plan: Plan) -> dict:
         "causes": [line for line in plan.causes.splitlines() if line.strip()],
         "targets": [target_sentence(t) for t in plan.targets.all()],
         "tasks": tasks,
-        "lead": (plan.lead.get_full_name() or plan.lead.username) if plan.lead_id else "",
+        "lead": person_name(plan.lead) if plan.lead_id else "",
         "signer_title": (plan.signer_title or "Phó Bí thư").upper(),
         "recipients": [line.strip(" -") for line in plan.recipients.splitlines() if line.strip(" -")],
     }

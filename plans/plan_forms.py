@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Level
 from cells.models import Organization
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
+from plans.people import person_name
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -27,7 +29,7 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def user_label(user) -> str:
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 class StandingMemberField(forms.ModelChoiceField):
@@ -126,10 +128,14 @@ class PlanForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class TargetForm(forms.ModelForm):
-    class Meta:
-        model = Target
-        fields = ["kind", "number", "level", "text"]
+class TargetForm(forms.Form):
+    """One target row. Targets are saved as a whole list with the plan, so rows carry no ids:
+    a row another editor removed meanwhile cannot make the form fail."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Target.Kind.choices], required=False)
+    number = forms.IntegerField(label=_("Number"), min_value=0, max_value=1000, required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "---------"), *Level.choices], required=False)
+    text = forms.CharField(label=_("Description"), max_length=255, required=False)
 
     def clean(self):
         data = super().clean()
@@ -149,7 +155,11 @@ class TargetForm(forms.ModelForm):
         return data
 
 
-TargetFormSet = forms.modelformset_factory(Target, form=TargetForm, extra=2, can_delete=True)
+TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+
+
+def target_initial(plan) -> list[dict]:
+    return [{"kind": t.kind, "number": t.number, "level": t.level, "text": t.text} for t in plan.targets.all()]
 
 
 def targets_from(formset) -> list[dict]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Classification
 from cells.models import Organization, UserRole
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
+from plans.people import person_name
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ class ConflictError(Exception):
         super().__init__("conflict")
         self.current = current
         self.changes = changes
+        who = getattr(current, "updated_by", None)
+        self.who = person_name(who)
 
 
 class TransitionError(Exception):
@@ -107,7 +110,7 @@ def _describe(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if hasattr(value, "get_full_name"):
-        return value.get_full_name() or value.username
+        return person_name(value)
     return str(value)
 
 
@@ -170,7 +173,15 @@ def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] |
     values = {**values, "number": _normalize_number(values.get("number", ""))}
     if not plan.is_open:
         raise TransitionError(_("A completed or cancelled plan can no longer be changed."))
-    _versioned_update(Plan, plan.pk, version, values, user)
+    try:
+        _versioned_update(Plan, plan.pk, version, values, user)
+    except ConflictError as conflict:
+        if targets is not None:
+            theirs = "\n".join(str(t) for t in conflict.current.targets.all())
+            mine = "\n".join(str(Target(**t)) for t in targets)
+            if theirs != mine:
+                conflict.changes.append((str(_("targets")), theirs or "—", mine or "—"))
+        raise
     plan.refresh_from_db()
     if targets is not None:
         _save_targets(plan, targets)

@@ -17,9 +17,10 @@ from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
 from plans import plan_services as services
 from plans.actuals import plan_actuals
-from plans.models import Candidate, Plan, ProgressReport, Target, Task
+from plans.models import Candidate, Plan, ProgressReport, Task
 from plans.outcomes import Outcome, outcome_of
 from plans.pdf import PdfUnavailable, plan_pdf
+from plans.people import person_name
 from plans.plan_forms import (
     DecisionForm,
     ManualSelectionForm,
@@ -27,6 +28,7 @@ from plans.plan_forms import (
     ProgressReportForm,
     TargetFormSet,
     TaskForm,
+    target_initial,
     targets_from,
 )
 from plans.plan_queries import consolidation as consolidation_of
@@ -90,7 +92,11 @@ class CandidateDecideView(CandidateMixin, TemplateView):
 
     def context(self, candidate, form, **extra):
         plan = Plan.objects.filter(candidate=candidate).first()
-        return self.get_context_data(candidate=candidate, form=form, plan=plan, **extra)
+        who = candidate.decided_by
+        decided_by_name = person_name(who)
+        return self.get_context_data(
+            candidate=candidate, form=form, plan=plan, decided_by_name=decided_by_name, **extra
+        )
 
     def post(self, request, *args, **kwargs):
         candidate = self.get_candidate()
@@ -152,8 +158,8 @@ class ManualSelectionView(ScopedMixin, TemplateView):
 
 class PlanEditingMixin(CandidateMixin):
     def target_formset(self, data=None, plan=None):
-        queryset = plan.targets.all() if plan else Target.objects.none()
-        return TargetFormSet(data, queryset=queryset, prefix="targets")
+        initial = target_initial(plan) if plan and data is None else None
+        return TargetFormSet(data, initial=initial, prefix="targets")
 
 
 class PlanCreateView(PlanEditingMixin, TemplateView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
 from cells.models import Organization
+from plans.people import person_name
 
 __all__ = ["Committee", "CommitteeMailbox", "Plan", "ProgressReport", "ReminderLog", "Target", "Task"]
 
@@ -205,7 +206,7 @@ class Task(models.Model):
     @property
     def assignee_display(self) -> str:
         if self.assignee_id:
-            return self.assignee.get_full_name() or self.assignee.username
+            return person_name(self.assignee)
         return str(self.get_committee_display())
 
     @property
