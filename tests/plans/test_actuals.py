@@ -41,7 +41,8 @@ def test_actuals_come_from_the_records(plan, records, tree, django_assert_max_nu
 
     # 1 the unit's cells, 2 its classification for the year
     with django_assert_max_num_queries(2):
-        actuals = {t.kind: plan_actuals(plan, targets)[t.pk] for t in targets}
+        by_id = plan_actuals(plan, targets)
+    actuals = {t.kind: by_id[t.pk] for t in targets}
 
     assert records == [("meetings", "D-A", 2018), ("admissions", "D-A", 2018)]
     assert actuals["regular_meetings"].shown == "1/2 cells reached it (fewest: 9)"
