@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessments.models import Classification
 from cells.models import Organization, UserRole
@@ -343,7 +343,11 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
                     "tasks": [(t, (t.due - today).days, (today - t.due).days) for t in fresh],
                     "today": today,
                 }
-                subject = _g("Reminder: %(n)d consolidation task(s) due soon or overdue") % {"n": len(fresh)}
+                subject = ngettext(
+                    "Reminder: %(n)d consolidation task due soon or overdue",
+                    "Reminder: %(n)d consolidation tasks due soon or overdue",
+                    len(fresh),
+                ) % {"n": len(fresh)}
                 body = render_to_string("plans/email/task_reminder.txt", context)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
             emails += 1

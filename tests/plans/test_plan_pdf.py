@@ -81,4 +81,4 @@ def test_without_weasyprint_the_page_says_what_to_install(client, alice, plan, m
     response = client.get(reverse("plans:plan_pdf", kwargs={"plan_id": plan.pk}))
 
     assert response.status_code == 503
-    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation" in response.content.decode()
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" in response.content.decode()
