@@ -206,3 +206,4 @@ AXES_VERBOSE = False
 # Parts that other apps add to an organization's page: callables (request, organization,
 # scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
 VANLANG_ORGANIZATION_PANELS = []
+VANLANG_ORGANIZATION_PANELS += ["plans.panels.support_plans_panel"]
