@@ -132,10 +132,31 @@ class TargetForm(forms.Form):
     """One target row. Targets are saved as a whole list with the plan, so rows carry no ids:
     a row another editor removed meanwhile cannot make the form fail."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Target.Kind.choices], required=False)
-    number = forms.IntegerField(label=_("Number"), min_value=0, max_value=1000, required=False)
-    level = forms.ChoiceField(label=_("Level"), choices=[("", "---------"), *Level.choices], required=False)
-    text = forms.CharField(label=_("Description"), max_length=255, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", "---------"), *Target.Kind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[("", "---------"), *Level.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    text = forms.CharField(
+        label=_("Description"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
     def clean(self):
         data = super().clean()
