@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -229,8 +230,6 @@ def standing_members_for(organization: Organization, scope: Organization):
     roles = UserRole.objects.filter(
         role=UserRole.Role.STANDING, organization_id__in=ancestors, organization__path__startswith=scope.path
     )
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(vanlang_role__in=roles).order_by("last_name", "first_name", "username")
 
 

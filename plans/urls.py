@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import plan_views
+from plans import plan_views, task_views
 
 app_name = "plans"
 
@@ -13,12 +13,12 @@ urlpatterns = [
     path("ke-hoach/<int:plan_id>/sua/", plan_views.PlanEditView.as_view(), name="plan_edit"),
     path("ke-hoach/<int:plan_id>/trang-thai/", plan_views.PlanTransitionView.as_view(), name="plan_transition"),
     path("ke-hoach/<int:plan_id>/ban-in.pdf", plan_views.PlanPdfView.as_view(), name="plan_pdf"),
-    path("ke-hoach/<int:plan_id>/them-nhiem-vu/", plan_views.TaskCreateView.as_view(), name="task_create"),
-    path("nhiem-vu/<int:task_id>/", plan_views.TaskDetailView.as_view(), name="task_detail"),
-    path("nhiem-vu/<int:task_id>/sua/", plan_views.TaskEditView.as_view(), name="task_edit"),
-    path("nhiem-vu/<int:task_id>/bao-cao/", plan_views.TaskReportView.as_view(), name="task_report"),
-    path("bao-cao/<int:report_id>/tep/", plan_views.ReportAttachmentView.as_view(), name="report_attachment"),
-    path("nhiem-vu-cua-toi/", plan_views.MyTasksView.as_view(), name="my_tasks"),
+    path("ke-hoach/<int:plan_id>/them-nhiem-vu/", task_views.TaskCreateView.as_view(), name="task_create"),
+    path("nhiem-vu/<int:task_id>/", task_views.TaskDetailView.as_view(), name="task_detail"),
+    path("nhiem-vu/<int:task_id>/sua/", task_views.TaskEditView.as_view(), name="task_edit"),
+    path("nhiem-vu/<int:task_id>/bao-cao/", task_views.TaskReportView.as_view(), name="task_report"),
+    path("bao-cao/<int:report_id>/tep/", task_views.ReportAttachmentView.as_view(), name="report_attachment"),
+    path("nhiem-vu-cua-toi/", task_views.MyTasksView.as_view(), name="my_tasks"),
     path("tong-hop/", plan_views.ConsolidationView.as_view(), name="consolidation"),
     # ---- end of issue 4 ----
 ]
