@@ -152,3 +152,20 @@ def test_standing_members_do_not_edit_plans(client, tree, standing):
     client.force_login(standing)
 
     assert client.get(reverse("plans:plan_edit", kwargs={"plan_id": plan.pk})).status_code == 403
+
+
+def test_a_conflict_names_targets_the_other_editor_changed(client, tree, alice, standing):
+    plan = make_plan(tree.a, 2018, lead=standing)
+    url = reverse("plans:plan_edit", kwargs={"plan_id": plan.pk})
+    client.force_login(alice)
+    opened = plan.version
+
+    client.post(url, {**plan_form(standing), "version": opened, **targets({"kind": "admissions", "number": "2"})})
+    second = client.post(
+        url, {**plan_form(standing), "version": opened, **targets({"kind": "regular_meetings", "number": "12"})}
+    )
+
+    assert second.status_code == 409
+    changes = {label: (theirs, mine) for label, theirs, mine in second.context["conflict"].changes}
+    assert changes["targets"] == ("New members admitted: 2", "Regular meetings per cell: 12")
+    assert [(t.kind, t.number) for t in Target.objects.filter(plan=plan)] == [("admissions", 2)]

@@ -99,3 +99,39 @@ def test_the_job_is_on_the_daily_beat_schedule(db):
 
     task = PeriodicTask.objects.get(task="plans.send_task_reminders")
     assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "0")
+
+
+def test_two_runs_at_the_same_moment_still_remind_once(transactional_db, tree, standing, settings):
+    """Two workers racing: the unique log row makes the second wait for the first, then skip."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (CI runs this on PostgreSQL)")
+    import threading
+
+    from django.db import connection
+
+    standing.email = "dung@example.vn"
+    standing.save()
+    plan = make_plan(tree.a, 2018, state=Plan.State.IN_PROGRESS)
+    for i in range(5):
+        make_task(plan, assignee=standing, title=f"Việc {i}", due=TODAY)
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(reminders_send(today=TODAY).tasks_reminded)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sorted(results) == [0, 5]
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.count() == 5
