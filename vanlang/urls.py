@@ -9,6 +9,6 @@ urlpatterns = [
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("", include("cells.urls")),
-    path("cung-co/", include("plans.urls")),
+    path("", include("plans.urls")),
 ]
 
