@@ -1,7 +1,7 @@
 """The consolidation part of the Văn Lãng story: decisions, plans, tasks, reports and outcomes.
 
 Runs after the classification builder and tolerates what it made: the levels the story needs
-are set with update_or_create on organization and year, nothing else is touched. Running it
+are looked up by organization and year and changed only when they differ. Running it
 again changes nothing.
 """
 
@@ -186,20 +186,22 @@ STORY = [
 
 
 def _level(code: str, year: int, level: str) -> None:
+    """Set the level the story needs; an existing row with that level is left untouched (no save)."""
     organization = Organization.objects.get(code=code)
-    rule_set = "27-HD/BTCTW" if year <= 2017 else "132-QĐ/TW"
-    Classification.objects.update_or_create(
-        organization=organization,
-        year=year,
-        defaults={"level": level},
-        create_defaults={
-            "level": level,
-            "label": LABELS[level],
-            "rule_set": rule_set,
-            "state": Classification.State.FINAL,
-            "deciding_body": organization.parent,
-        },
-    )
+    existing = Classification.objects.filter(organization=organization, year=year).first()
+    if existing is None:
+        Classification.objects.create(
+            organization=organization,
+            year=year,
+            level=level,
+            label=LABELS[level],
+            rule_set="27-HD/BTCTW" if year <= 2017 else "132-QĐ/TW",
+            state=Classification.State.FINAL,
+            deciding_body=organization.parent,
+        )
+    elif existing.level != level:
+        existing.level, existing.label = level, LABELS[level]
+        existing.save(update_fields=["level", "label", "updated_at"])
 
 
 def _assignee(who):
@@ -233,15 +235,17 @@ def build():
                 "reasons": [f"Xếp loại năm {story['year'] - 1}: {LABELS[previous.level]}"],
             },
         )
-        for name, value in {
+        decision = {
             "decision": Candidate.Decision.SELECTED,
             "decision_reason": reason,
             "decision_number": number,
             "decision_date": date,
             "decided_by": users["thuongvu"],
-        }.items():
-            setattr(candidate, name, value)
-        candidate.save()
+        }
+        if any(getattr(candidate, name) != value for name, value in decision.items()):
+            for name, value in decision.items():
+                setattr(candidate, name, value)
+            candidate.save()
         plan, created = Plan.objects.get_or_create(
             candidate=candidate,
             defaults={

@@ -207,3 +207,14 @@ AXES_VERBOSE = False
 # scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
 VANLANG_ORGANIZATION_PANELS = []
 VANLANG_ORGANIZATION_PANELS += ["plans.panels.support_plans_panel"]
+
+# The daily reminder of consolidation tasks (plans): beat's database scheduler stores this entry
+# when it starts; the hour (Hà Nội time) comes from the environment.
+from celery.schedules import crontab  # noqa: E402  (appended here so the file's top stays shared)
+
+CELERY_BEAT_SCHEDULE = {
+    "plans: task reminders": {
+        "task": "plans.send_task_reminders",
+        "schedule": crontab(hour=int(os.environ.get("VANLANG_REMINDER_HOUR", "7")), minute=0),
+    },
+}

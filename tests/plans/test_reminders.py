@@ -94,11 +94,17 @@ def test_a_committee_without_an_address_is_skipped(tasks):
     assert result.tasks_reminded == 1
 
 
-def test_the_job_is_on_the_daily_beat_schedule(db):
+def test_beat_stores_the_daily_schedule_when_it_starts(db):
     from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from vanlang.celery import app
+
+    DatabaseScheduler(app=app, lazy=False)
 
     task = PeriodicTask.objects.get(task="plans.send_task_reminders")
     assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "0")
+    assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
 
 
 def test_two_runs_at_the_same_moment_still_remind_once(transactional_db, tree, standing, settings):
