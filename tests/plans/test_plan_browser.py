@@ -112,7 +112,6 @@ def test_from_the_decision_to_the_outcome(page, tree, alice, standing, transacti
     page.goto(f"{base}/cung-co/ke-hoach/{plan.pk}/")
     assert page.locator("#outcome-badge").is_visible()
     assert plan_outcome(plan) == "improved"
-    page.screenshot(path="/tmp/plans-detail.png", full_page=True)
     page.goto(f"{base}/cung-co/tong-hop/")
     assert "1/1 = 100,00%" in page.inner_text("#improved-share")
 
