@@ -100,7 +100,9 @@ def test_beat_stores_the_daily_schedule_when_it_starts(db):
 
     from vanlang.celery import app
 
-    DatabaseScheduler(app=app, lazy=False)
+    # What beat's database scheduler does with the configured schedule when it starts.
+    for name, entry in app.conf.beat_schedule.items():
+        DatabaseScheduler.Entry.from_entry(name, app=app, **entry)
 
     task = PeriodicTask.objects.get(task="plans.send_task_reminders")
     assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "0")
