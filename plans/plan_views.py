@@ -5,6 +5,7 @@ Every view goes through `ScopedMixin`; objects are read only through `get_scoped
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -338,6 +339,10 @@ class ConsolidationView(ScopedMixin, TemplateView):
 
     permission = Perm.VIEW
     template_name = "plans/consolidation.html"
+    per_page = 100
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(report=consolidation_of(self.scope), **kwargs)
+        report = consolidation_of(self.scope)
+        # The share counts every plan of the scope; the table shows them a page at a time.
+        page = Paginator(report.rows, self.per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(report=report, page=page, **kwargs)
