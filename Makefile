@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate demo lint format messages check-messages clean
+.PHONY: run test setup setup-dev system-packages migrate demo lint format messages check-messages clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: system-packages $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
 migrate: setup
@@ -50,3 +50,15 @@ messages: setup-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The printable plan (WeasyPrint) needs Pango and a Times-compatible font with every Vietnamese
+# glyph: fonts-liberation2 (Liberation Serif 2.x; the 1.x of fonts-liberation lacks ắ, ệ, ơ, ư).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
+system-packages:
+	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $(SYSTEM_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "The printable plan needs: sudo apt-get install $(SYSTEM_PACKAGES)"; \
+	fi

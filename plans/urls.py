@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views_candidates
+from plans import plan_views, task_views, views_candidates
 
 app_name = "plans"
 
@@ -17,4 +17,24 @@ urlpatterns = [
     ),
     path("ung-vien/lich-chay/", views_candidates.CandidateScheduleView.as_view(), name="candidates_schedule"),
     # --- end of candidates ---
+    # ---- Decisions, plans, tasks, reports and outcomes (issue 4) ----
+    path(
+        "cung-co/ung-vien/<int:candidate_id>/quyet-dinh/",
+        plan_views.CandidateDecideView.as_view(),
+        name="candidate_decide",
+    ),
+    path("cung-co/ung-vien/chon-them/", plan_views.ManualSelectionView.as_view(), name="candidate_select"),
+    path("cung-co/ung-vien/<int:candidate_id>/lap-ke-hoach/", plan_views.PlanCreateView.as_view(), name="plan_create"),
+    path("cung-co/ke-hoach/<int:plan_id>/", plan_views.PlanDetailView.as_view(), name="detail"),
+    path("cung-co/ke-hoach/<int:plan_id>/sua/", plan_views.PlanEditView.as_view(), name="plan_edit"),
+    path("cung-co/ke-hoach/<int:plan_id>/trang-thai/", plan_views.PlanTransitionView.as_view(), name="plan_transition"),
+    path("cung-co/ke-hoach/<int:plan_id>/ban-in.pdf", plan_views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("cung-co/ke-hoach/<int:plan_id>/them-nhiem-vu/", task_views.TaskCreateView.as_view(), name="task_create"),
+    path("cung-co/nhiem-vu/<int:task_id>/", task_views.TaskDetailView.as_view(), name="task_detail"),
+    path("cung-co/nhiem-vu/<int:task_id>/sua/", task_views.TaskEditView.as_view(), name="task_edit"),
+    path("cung-co/nhiem-vu/<int:task_id>/bao-cao/", task_views.TaskReportView.as_view(), name="task_report"),
+    path("cung-co/bao-cao/<int:report_id>/tep/", task_views.ReportAttachmentView.as_view(), name="report_attachment"),
+    path("cung-co/nhiem-vu-cua-toi/", task_views.MyTasksView.as_view(), name="my_tasks"),
+    path("cung-co/tong-hop/", plan_views.ConsolidationView.as_view(), name="consolidation"),
+    # ---- end of issue 4 ----
 ]

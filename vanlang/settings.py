@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -180,6 +181,8 @@ VANLANG_DEMO_BUILDERS = [
     "assessments.demo.build",
     "plans.demo_candidates.build",
 ]
+# Consolidation plans of the story; after the classification builders (it needs their years).
+VANLANG_DEMO_BUILDERS.append("plans.demo.build")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -225,3 +228,13 @@ VANLANG_EXCELLENT_SHARE_OF_GOOD = os.environ.get("VANLANG_EXCELLENT_SHARE_OF_GOO
 VANLANG_SCORE_LOWEST_BAND_IS_RULE = env_bool("VANLANG_SCORE_LOWEST_BAND_IS_RULE", False)
 VANLANG_WEAK_STREAK_YEARS = int(os.environ.get("VANLANG_WEAK_STREAK_YEARS", "3"))
 VANLANG_ORGANIZATION_PANELS += ["assessments.panels.classification_panel"]
+VANLANG_ORGANIZATION_PANELS += ["plans.panels.support_plans_panel"]
+
+# The daily reminder of consolidation tasks (plans): beat's database scheduler stores this entry
+# when it starts; the hour (Hà Nội time) comes from the environment.
+CELERY_BEAT_SCHEDULE = {
+    "plans: task reminders": {
+        "task": "plans.send_task_reminders",
+        "schedule": crontab(hour=int(os.environ.get("VANLANG_REMINDER_HOUR", "7")), minute=0),
+    },
+}

@@ -1,0 +1,115 @@
+"""The plan as a party document (Hướng dẫn 36-HD/VPTW), rendered to PDF by WeasyPrint.
+
+A party document is always in Vietnamese, whatever language the reader's screen uses, so its
+fixed wording lives in the template, not in the catalog. WeasyPrint needs Pango from the
+system: when it is missing the view says what to install instead of failing.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments.models import Level
+from plans.models import Committee, Plan, Target
+from plans.people import person_name
+
+LEVEL_VI = {
+    Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    Level.GOOD: "Hoàn thành tốt nhiệm vụ",
+    Level.COMPLETE: "Hoàn thành nhiệm vụ",
+    Level.INCOMPLETE: "Không hoàn thành nhiệm vụ",
+}
+COMMITTEE_VI = {
+    Committee.ORGANIZATION: "Ban Tổ chức",
+    Committee.PROPAGANDA: "Ban Tuyên giáo và Dân vận",
+    Committee.INSPECTION: "Ủy ban Kiểm tra",
+    Committee.OFFICE: "Văn phòng",
+}
+# "Đảng bộ huyện Văn Lãng" is signed by "Huyện ủy Văn Lãng".
+COMMITTEE_OF_BODY = [
+    ("Đảng bộ huyện ", "Huyện ủy "),
+    ("Đảng bộ tỉnh ", "Tỉnh ủy "),
+    ("Đảng bộ thị xã ", "Thị ủy "),
+    ("Đảng bộ thành phố ", "Thành ủy "),
+    ("Đảng bộ xã ", "Đảng ủy xã "),
+    ("Đảng bộ phường ", "Đảng ủy phường "),
+    ("Đảng bộ ", "Đảng ủy "),
+]
+
+
+class PdfUnavailable(Exception):
+    pass
+
+
+def committee_name(body_name: str) -> str:
+    for prefix, committee in COMMITTEE_OF_BODY:
+        if body_name.startswith(prefix):
+            return committee + body_name[len(prefix) :]
+    return body_name
+
+
+def date_line(place: str, date) -> str:
+    """ "Văn Lãng, ngày 20 tháng 02 năm 2018": days below 10 and months below 3 take a leading zero."""
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    return f"{place}, ngày {day} tháng {month} năm {date.year}"
+
+
+def target_sentence(target: Target) -> str:
+    if target.kind == Target.Kind.REGULAR_MEETINGS:
+        return f"100% chi bộ sinh hoạt định kỳ ít nhất {target.number} lần trong năm."
+    if target.kind == Target.Kind.THEMED_MEETINGS:
+        return f"100% chi bộ sinh hoạt chuyên đề ít nhất {target.number} lần trong năm."
+    if target.kind == Target.Kind.ADMISSIONS:
+        return f"Kết nạp ít nhất {target.number} đảng viên mới."
+    if target.kind == Target.Kind.LEVEL:
+        return f"Cuối năm, tổ chức cơ sở đảng được xếp loại “{LEVEL_VI[Level(target.level)]}” trở lên."
+    return target.text
+
+
+def _assignee_vi(task) -> str:
+    if task.assignee_id:
+        return person_name(task.assignee)
+    return COMMITTEE_VI[task.committee]
+
+
+def plan_document_context(plan: Plan) -> dict:
+    upper = plan.organization.parent
+    above = upper.parent if upper else None
+    issuer = committee_name(upper.name) if upper else plan.organization.name
+    candidate = plan.candidate
+    date = plan.issued_on or timezone.localdate()
+    tasks = [
+        {"title": task.title, "description": task.description, "who": _assignee_vi(task), "due": task.due}
+        for task in plan.tasks.select_related("assignee").exclude(state="cancelled")
+    ]
+    return {
+        "plan": plan,
+        "above": (above.name if above else "").upper(),
+        "issuer": issuer.upper(),
+        "issuer_title": issuer,
+        "date_line": date_line(plan.place or plan.organization.name, date),
+        "unit": plan.organization.name,
+        "level_before": LEVEL_VI.get(candidate.level, ""),
+        "previous_year": plan.year - 1,
+        "decision_number": candidate.decision_number,
+        "decision_date": candidate.decision_date.strftime("%d/%m/%Y") if candidate.decision_date else "",
+        "weaknesses": [line for line in plan.weaknesses.splitlines() if line.strip()],
+        "causes": [line for line in plan.causes.splitlines() if line.strip()],
+        "targets": [target_sentence(t) for t in plan.targets.all()],
+        "tasks": tasks,
+        "lead": person_name(plan.lead) if plan.lead_id else "",
+        "signer_title": (plan.signer_title or "Phó Bí thư").upper(),
+        "recipients": [line.strip(" -") for line in plan.recipients.splitlines() if line.strip(" -")],
+    }
+
+
+def plan_html(plan: Plan) -> str:
+    return render_to_string("plans/plan_pdf.html", plan_document_context(plan))
+
+
+def plan_pdf(plan: Plan) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(str(error)) from error
+    return HTML(string=plan_html(plan)).write_pdf()

@@ -1,0 +1,254 @@
+"""Forms of decisions, plans, tasks and progress reports."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Level
+from cells.models import Organization
+from plans.models import Candidate, Plan, ProgressReport, Target, Task
+from plans.people import person_name
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+# What a progress report may carry: documents and photos, checked by their first bytes too.
+ATTACHMENT_TYPES = {
+    "application/pdf": (b"%PDF",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+    "application/msword": (b"\xd0\xcf\x11\xe0",),
+}
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def user_label(user) -> str:
+    return person_name(user)
+
+
+class StandingMemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return user_label(obj)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Candidate.Decision.SELECTED, _("Selected for consolidation")),
+            (Candidate.Decision.NOT_SELECTED, _("Not selected")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    number = forms.CharField(label=_("Decision number"), max_length=64, help_text=_("For example 112-QĐ/HU."))
+    date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    decided_by = StandingMemberField(
+        label=_("Decided by"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Staff record the decision on behalf of a standing committee member."),
+    )
+
+    def __init__(self, *args, standing_members=None, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["decided_by"].queryset = standing_members
+            self.fields["decided_by"].required = True
+        else:
+            del self.fields["decided_by"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(_("The decision date is in the future: enter the date the decision was signed."))
+        return date
+
+
+class ManualSelectionForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Grassroots organization"), queryset=Organization.objects.none())
+    year = forms.IntegerField(label=_("Year of support"), min_value=1990, max_value=2100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    number = forms.CharField(label=_("Decision number"), max_length=64)
+    date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+    def clean(self):
+        data = super().clean()
+        organization, year = data.get("organization"), data.get("year")
+        if organization and year and Candidate.objects.filter(organization=organization, year=year).exists():
+            raise ValidationError(
+                _("This unit is already a candidate for that year: record the decision on its candidate page.")
+            )
+        return data
+
+
+class PlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients"]
+        widgets = {
+            "issued_on": DATE_INPUT,
+            "weaknesses": forms.Textarea(attrs={"rows": 5}),
+            "causes": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"lead": StandingMemberField}
+
+    def __init__(self, *args, standing_members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].input_formats = DATE_FORMATS
+        self.fields["lead"].queryset = standing_members
+        self.fields["lead"].required = True
+        self.fields["number"].required = True
+        if not self.is_bound and self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if number.lower().startswith("số"):
+            number = number[2:].lstrip(" :")
+        if "-" not in number or "/" not in number:
+            raise ValidationError(_("Write the document number as the party does, for example 45-KH/HU."))
+        return number
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class TargetForm(forms.Form):
+    """One target row. Targets are saved as a whole list with the plan, so rows carry no ids:
+    a row another editor removed meanwhile cannot make the form fail."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", "---------"), *Target.Kind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[("", "---------"), *Level.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    text = forms.CharField(
+        label=_("Description"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in Target.COUNT_KINDS and data.get("number") is None:
+            self.add_error("number", _("Enter the number to reach, for example 12 meetings."))
+        elif kind == Target.Kind.LEVEL and not data.get("level"):
+            self.add_error("level", _("Choose the level the unit should reach."))
+        elif kind == Target.Kind.TEXT and not data.get("text"):
+            self.add_error("text", _("Describe the target in a few words."))
+        if kind in Target.COUNT_KINDS:
+            data["level"], data["text"] = "", ""
+        elif kind == Target.Kind.LEVEL:
+            data["number"], data["text"] = None, ""
+        elif kind == Target.Kind.TEXT:
+            data["number"], data["level"] = None, ""
+        return data
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+
+
+def target_initial(plan) -> list[dict]:
+    return [{"kind": t.kind, "number": t.number, "level": t.level, "text": t.text} for t in plan.targets.all()]
+
+
+def targets_from(formset) -> list[dict]:
+    return [
+        {name: form.cleaned_data[name] for name in ("kind", "number", "level", "text")}
+        for form in formset.forms
+        if form.cleaned_data and form.cleaned_data.get("kind") and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class TaskForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Task
+        fields = ["title", "description", "assignee", "committee", "due", "state"]
+        widgets = {"due": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"assignee": StandingMemberField}
+
+    def __init__(self, *args, standing_members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due"].input_formats = DATE_FORMATS
+        self.fields["assignee"].queryset = standing_members
+        self.fields["assignee"].help_text = _("Either a standing committee member or a committee, not both.")
+        if not self.is_bound and self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if not self.instance.pk:
+            del self.fields["state"]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("assignee")) == bool(data.get("committee")):
+            raise ValidationError(_("Assign the task to either a standing committee member or a committee, not both."))
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class ProgressReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["reported_on", "text", "attachment"]
+        widgets = {"reported_on": DATE_INPUT, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_on"].input_formats = DATE_FORMATS
+        self.fields["reported_on"].initial = timezone.localdate()
+        self.fields["attachment"].help_text = _("Optional: PDF, Word, Excel, JPEG or PNG, at most 5 MB.")
+
+    def clean_reported_on(self):
+        day = self.cleaned_data["reported_on"]
+        if day > timezone.localdate() + datetime.timedelta(days=1):
+            raise ValidationError(_("The report's date is in the future: enter the day the work was done."))
+        return day
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        if upload.size > ATTACHMENT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB: attach a smaller or compressed file."))
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
+        head = upload.read(8)
+        upload.seek(0)
+        signatures = ATTACHMENT_TYPES.get(declared)
+        if not signatures or not any(head.startswith(s) for s in signatures):
+            raise ValidationError(_("This kind of file cannot be attached: use a PDF, Word, Excel, JPEG or PNG file."))
+        upload.checked_type = declared
+        return upload

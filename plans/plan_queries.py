@@ -1,0 +1,96 @@
+"""Reads of plans and tasks that views, reports and the command share, already scoped."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from assessments.models import Classification, Level
+from cells.access import scope_filter
+from cells.models import Organization
+from plans.models import Plan, Task
+from plans.outcomes import Outcome, outcome_of
+
+SOON_DAYS = 7
+
+
+def _level_in(year_expression) -> Subquery:
+    return Subquery(
+        Classification.objects.filter(organization=OuterRef("organization"), year=year_expression).values("level")[:1]
+    )
+
+
+def plans_with_levels(queryset: QuerySet) -> QuerySet:
+    """Annotate `level_before` (the triggering level, else the year before's) and `level_after`."""
+    return queryset.annotate(
+        level_before=Coalesce(NullIf(F("candidate__level"), Value("")), _level_in(OuterRef("year") - 1)),
+        level_after=_level_in(OuterRef("year")),
+    )
+
+
+def plans_in(scope: Organization | None) -> QuerySet:
+    queryset = Plan.objects.all() if scope is None else scope_filter(Plan.objects.all(), scope, via="organization")
+    return plans_with_levels(queryset).select_related("organization", "lead").order_by("year", "organization__code")
+
+
+@dataclass
+class ConsolidationRow:
+    plan: Plan
+    level_before: str | None
+    level_after: str | None
+    outcome: str | None
+
+    @property
+    def level_before_label(self):
+        return Level(self.level_before).label if self.level_before else ""
+
+    @property
+    def level_after_label(self):
+        return Level(self.level_after).label if self.level_after else ""
+
+    @property
+    def outcome_label(self):
+        return Outcome(self.outcome).label if self.outcome else ""
+
+
+@dataclass
+class Consolidation:
+    rows: list[ConsolidationRow] = field(default_factory=list)
+    improved: int = 0
+    measured: int = 0
+
+    @property
+    def improved_percent(self) -> float | None:
+        return round(100 * self.improved / self.measured, 2) if self.measured else None
+
+
+def consolidation(scope: Organization | None) -> Consolidation:
+    """Every plan of the scope across years with its outcome; the improved share counts the plans
+    not cancelled whose outcome is known."""
+    result = Consolidation()
+    for plan in plans_in(scope):
+        outcome = outcome_of(plan.level_before, plan.level_after)
+        result.rows.append(ConsolidationRow(plan, plan.level_before, plan.level_after, outcome))
+        if outcome and plan.state != Plan.State.CANCELLED:
+            result.measured += 1
+            result.improved += outcome == Outcome.IMPROVED
+    return result
+
+
+def tasks_with_urgency(queryset: QuerySet, today: datetime.date) -> list[Task]:
+    """Tasks with `urgency` set: "overdue", "soon" (within 7 days) or "" for open tasks."""
+    return mark_urgency(list(queryset.select_related("plan__organization", "assignee").order_by("due", "pk")), today)
+
+
+def mark_urgency(tasks: list[Task], today: datetime.date) -> list[Task]:
+    for task in tasks:
+        task.urgency = ""
+        task.days_left = (task.due - today).days
+        task.overdue_days = -task.days_left
+        if task.is_open:
+            if task.days_left < 0:
+                task.urgency = "overdue"
+            elif task.days_left <= SOON_DAYS:
+                task.urgency = "soon"
+    return tasks

@@ -1,0 +1,354 @@
+"""Writes of the consolidation work: decisions, plans, tasks, progress reports, reminders."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from assessments.models import Classification
+from cells.models import Organization, UserRole
+from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
+from plans.people import person_name
+
+logger = logging.getLogger(__name__)
+
+REMINDER_WINDOW_DAYS = 7
+
+
+class ConflictError(Exception):
+    """Someone else saved the object after the editor opened it.
+
+    `changes` lists (field label, their saved value, your value) for every field that differs,
+    so the editor sees what changed and can keep or merge their own input.
+    """
+
+    def __init__(self, current, changes):
+        super().__init__("conflict")
+        self.current = current
+        self.changes = changes
+        who = getattr(current, "updated_by", None)
+        self.who = person_name(who)
+
+
+class TransitionError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@transaction.atomic
+def candidate_decide(
+    *,
+    candidate: Candidate,
+    decision: str,
+    reason: str,
+    number: str,
+    date: datetime.date,
+    decided_by,
+) -> Candidate:
+    """Record the standing committee's decision on a candidate. A selected unit with a plan stays selected."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if decision not in (Candidate.Decision.SELECTED, Candidate.Decision.NOT_SELECTED):
+        raise ValueError(decision)
+    if decision != Candidate.Decision.SELECTED and Plan.objects.filter(candidate=candidate).exists():
+        raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
+    candidate.decision = decision
+    candidate.decision_reason = reason
+    candidate.decision_number = number
+    candidate.decision_date = date
+    candidate.decided_by = decided_by
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidate_select_manually(
+    *,
+    organization: Organization,
+    year: int,
+    reason: str,
+    number: str,
+    date: datetime.date,
+    decided_by,
+) -> Candidate:
+    """Select a unit the job did not flag: a manual candidate, decided selected at once."""
+    if Candidate.objects.filter(organization=organization, year=year).exists():
+        raise TransitionError(
+            _("This unit is already a candidate for that year: record the decision on its candidate page.")
+        )
+    previous = Classification.objects.filter(organization=organization, year=year - 1).first()
+    return Candidate.objects.create(
+        organization=organization,
+        year=year,
+        classification=previous,
+        level=previous.level if previous else "",
+        reasons=[reason],
+        source=Candidate.Source.MANUAL,
+        decision=Candidate.Decision.SELECTED,
+        decision_reason=reason,
+        decision_number=number,
+        decision_date=date,
+        decided_by=decided_by,
+    )
+
+
+# ---------------------------------------------------------------- plans
+
+
+def _describe(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if hasattr(value, "get_full_name"):
+        return person_name(value)
+    return str(value)
+
+
+def _changes(model, current, values: dict) -> list[tuple[str, str, str]]:
+    changes = []
+    for name, mine in values.items():
+        field = model._meta.get_field(name)
+        theirs = getattr(current, name)
+        if field.choices and not field.is_relation:
+            theirs_shown = dict(field.flatchoices).get(theirs, theirs)
+            mine_shown = dict(field.flatchoices).get(mine, mine)
+        else:
+            theirs_shown, mine_shown = theirs, mine
+        if _describe(theirs) != _describe(mine):
+            changes.append((str(field.verbose_name), _describe(theirs_shown), _describe(mine_shown)))
+    return changes
+
+
+def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> None:
+    """Update the row only if nobody saved it since `version`; otherwise raise ConflictError."""
+    updated = model.objects.filter(pk=obj_pk, version=version).update(
+        **values, version=version + 1, updated_by=user, updated_at=timezone.now()
+    )
+    if not updated:
+        current = model.objects.get(pk=obj_pk)
+        raise ConflictError(current, _changes(model, current, values))
+
+
+PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
+
+
+def _normalize_number(number: str) -> str:
+    number = (number or "").strip()
+    for prefix in ("Số ", "số ", "Số:", "số:"):
+        if number.startswith(prefix):
+            number = number[len(prefix) :].strip()
+    return number
+
+
+def _save_targets(plan: Plan, targets: list[dict]) -> None:
+    plan.targets.all().delete()
+    Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+
+
+@transaction.atomic
+def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user) -> Plan:
+    if candidate.decision != Candidate.Decision.SELECTED:
+        raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
+    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    plan = Plan.objects.create(
+        candidate=candidate, organization=candidate.organization, year=candidate.year, updated_by=user, **values
+    )
+    _save_targets(plan, targets)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] | None, user) -> Plan:
+    """Save the plan's text and targets if nobody saved it since the editor opened `version`."""
+    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    if not plan.is_open:
+        raise TransitionError(_("A completed or cancelled plan can no longer be changed."))
+    try:
+        _versioned_update(Plan, plan.pk, version, values, user)
+    except ConflictError as conflict:
+        if targets is not None:
+            theirs = "\n".join(str(t) for t in conflict.current.targets.all())
+            mine = "\n".join(str(Target(**t)) for t in targets)
+            if theirs != mine:
+                conflict.changes.append((str(_("targets")), theirs or "—", mine or "—"))
+        raise
+    plan.refresh_from_db()
+    if targets is not None:
+        _save_targets(plan, targets)
+    return plan
+
+
+TRANSITIONS = {
+    Plan.State.DRAFT: (Plan.State.ADOPTED, Plan.State.CANCELLED),
+    Plan.State.ADOPTED: (Plan.State.IN_PROGRESS, Plan.State.CANCELLED),
+    Plan.State.IN_PROGRESS: (Plan.State.COMPLETED, Plan.State.CANCELLED),
+    Plan.State.COMPLETED: (),
+    Plan.State.CANCELLED: (),
+}
+
+
+@transaction.atomic
+def plan_transition(*, plan: Plan, to: str, version: int, user) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.version != version:
+        raise ConflictError(plan, [(str(_("state")), plan.get_state_display(), dict(Plan.State.choices).get(to, to))])
+    if to not in TRANSITIONS[plan.state]:
+        raise TransitionError(
+            _("A plan in state “%(state)s” cannot move to “%(to)s”.")
+            % {"state": plan.get_state_display(), "to": dict(Plan.State.choices).get(to, to)}
+        )
+    if to == Plan.State.ADOPTED and not plan.targets.exists():
+        raise TransitionError(_("Add at least one measurable target before adopting the plan."))
+    plan.state = to
+    if to == Plan.State.ADOPTED:
+        plan.adopted_by, plan.adopted_at = user, timezone.now()
+    plan.version += 1
+    plan.updated_by = user
+    plan.save()
+    return plan
+
+
+# ---------------------------------------------------------------- tasks
+
+TASK_FIELDS = ("title", "description", "assignee", "committee", "due", "state")
+
+
+def standing_members_for(organization: Organization, scope: Organization):
+    """Users with the standing role over `organization`, within `scope`: who may lead or own tasks."""
+    ancestors = [*organization.ancestor_ids(), organization.pk]
+    roles = UserRole.objects.filter(
+        role=UserRole.Role.STANDING, organization_id__in=ancestors, organization__path__startswith=scope.path
+    )
+    return get_user_model().objects.filter(vanlang_role__in=roles).order_by("last_name", "first_name", "username")
+
+
+@transaction.atomic
+def task_create(*, plan: Plan, values: dict, user) -> Task:
+    if not plan.is_open:
+        raise TransitionError(_("A completed or cancelled plan takes no new tasks."))
+    return Task.objects.create(plan=plan, updated_by=user, **values)
+
+
+@transaction.atomic
+def task_update(*, task: Task, version: int, values: dict, user) -> Task:
+    _versioned_update(Task, task.pk, version, values, user)
+    task.refresh_from_db()
+    return task
+
+
+def may_report(*, user, role: UserRole, task: Task) -> bool:
+    """Staff report on any task in their scope; a standing member only on their own."""
+    if role.role == UserRole.Role.STAFF:
+        return True
+    return role.role == UserRole.Role.STANDING and task.assignee_id == user.pk
+
+
+@transaction.atomic
+def progress_report_add(*, task: Task, user, role: UserRole, reported_on, text: str, attachment=None) -> ProgressReport:
+    if not may_report(user=user, role=role, task=task):
+        raise PermissionError("not the assignee")
+    report = ProgressReport(task=task, reported_on=reported_on, text=text, author=user)
+    if attachment is not None:
+        report.attachment_name = attachment.name[:255]
+        report.attachment_type = getattr(attachment, "checked_type", "") or attachment.content_type
+        report.attachment = attachment
+    report.save()
+    # The first report sets an untouched task going; its version moves so open editors notice.
+    Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
+        state=Task.State.IN_PROGRESS, version=F("version") + 1
+    )
+    return report
+
+
+# ---------------------------------------------------------------- reminders
+
+
+@dataclass
+class ReminderResult:
+    sent_emails: int
+    tasks_reminded: int
+
+
+def _mailboxes_by_org_committee() -> dict[tuple[int, str], str]:
+    return {(m.organization_id, m.committee): m.email for m in CommitteeMailbox.objects.all()}
+
+
+def reminder_recipient(task: Task, mailboxes: dict[tuple[int, str], str]) -> str:
+    if task.assignee_id:
+        return task.assignee.email
+    organization = task.plan.organization
+    for ancestor_id in reversed([*organization.ancestor_ids(), organization.pk]):
+        email = mailboxes.get((ancestor_id, task.committee))
+        if email:
+            return email
+    return ""
+
+
+def due_tasks(today: datetime.date):
+    return (
+        Task.objects.filter(
+            state__in=Task.OPEN_STATES,
+            plan__state__in=(Plan.State.ADOPTED, Plan.State.IN_PROGRESS),
+            due__lte=today + datetime.timedelta(days=REMINDER_WINDOW_DAYS),
+        )
+        .exclude(Q(assignee__isnull=False) & Q(assignee__email=""))
+        .select_related("plan__organization", "assignee")
+        .order_by("due", "pk")
+    )
+
+
+def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
+    """Email each assignee about their tasks due within 7 days or overdue, once per task per day.
+
+    The log row is inserted before the mail is sent, in the same transaction: a second run the
+    same day (or a concurrent one) hits the unique constraint and sends nothing for that task;
+    a failed send rolls the log back, so the next run tries again.
+    """
+    today = today or timezone.localdate()
+    mailboxes = _mailboxes_by_org_committee()
+    by_recipient: dict[str, list[Task]] = {}
+    for task in due_tasks(today):
+        recipient = reminder_recipient(task, mailboxes)
+        if recipient:
+            by_recipient.setdefault(recipient, []).append(task)
+        else:
+            logger.warning("No reminder address for task %s (%s)", task.pk, task.committee)
+    emails = reminded = 0
+    for recipient, tasks in by_recipient.items():
+        with transaction.atomic():
+            fresh = []
+            for task in tasks:
+                try:
+                    with transaction.atomic():
+                        ReminderLog.objects.create(task=task, day=today, recipient=recipient)
+                except IntegrityError:
+                    continue
+                fresh.append(task)
+            if not fresh:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                context = {
+                    "tasks": [(t, (t.due - today).days, (today - t.due).days) for t in fresh],
+                    "today": today,
+                }
+                subject = ngettext(
+                    "Reminder: %(n)d consolidation task due soon or overdue",
+                    "Reminder: %(n)d consolidation tasks due soon or overdue",
+                    len(fresh),
+                ) % {"n": len(fresh)}
+                body = render_to_string("plans/email/task_reminder.txt", context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+            emails += 1
+            reminded += len(fresh)
+    return ReminderResult(sent_emails=emails, tasks_reminded=reminded)

@@ -1,0 +1,178 @@
+"""Views of tasks, progress reports and "my tasks".
+
+Every view goes through `ScopedMixin`; objects are read only through `get_scoped_or_404`.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from cells.access import Perm, ScopedMixin
+from cells.models import UserRole
+from plans import plan_services as services
+from plans.models import ProgressReport, Task
+from plans.plan_forms import ProgressReportForm, TaskForm
+from plans.plan_queries import mark_urgency, tasks_with_urgency
+from plans.plan_views import PlanMixin
+
+Role = UserRole.Role
+
+
+class TaskMixin(ScopedMixin):
+    def get_task(self) -> Task:
+        return self.get_scoped_or_404(
+            Task.objects.select_related("plan__organization", "assignee"),
+            via="plan__organization",
+            pk=self.kwargs["task_id"],
+        )
+
+
+class TaskCreateView(PlanMixin, TemplateView):
+    permission = Perm.MANAGE_PLANS
+    template_name = "plans/task_form.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        form = TaskForm(standing_members=services.standing_members_for(plan.organization, self.scope))
+        return self.render_to_response(self.get_context_data(plan=plan, form=form))
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        form = TaskForm(request.POST, standing_members=services.standing_members_for(plan.organization, self.scope))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(plan=plan, form=form), status=400)
+        try:
+            services.task_create(plan=plan, values=form.values(), user=request.user)
+        except services.TransitionError as error:
+            form.add_error(None, str(error.args[0]))
+            return self.render_to_response(self.get_context_data(plan=plan, form=form), status=400)
+        messages.success(request, _("The task is added."))
+        if "another" in request.POST:
+            return redirect("plans:task_create", plan_id=plan.pk)
+        return redirect("plans:detail", plan_id=plan.pk)
+
+
+class TaskEditView(TaskMixin, TemplateView):
+    permission = Perm.MANAGE_PLANS
+    template_name = "plans/task_form.html"
+
+    def get(self, request, *args, **kwargs):
+        task = self.get_task()
+        members = services.standing_members_for(task.plan.organization, self.scope)
+        form = TaskForm(instance=task, standing_members=members)
+        return self.render_to_response(self.get_context_data(plan=task.plan, task=task, form=form))
+
+    def post(self, request, *args, **kwargs):
+        task = self.get_task()
+        members = services.standing_members_for(task.plan.organization, self.scope)
+        form = TaskForm(request.POST, instance=task, standing_members=members)
+        context = {"plan": task.plan, "task": task}
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, **context), status=400)
+        try:
+            services.task_update(
+                task=task, version=form.cleaned_data["version"] or 0, values=form.values(), user=request.user
+            )
+        except services.ConflictError as conflict:
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            form = TaskForm(data, instance=conflict.current, standing_members=members)
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict, **context), status=409)
+        messages.success(request, _("The task is saved."))
+        return redirect("plans:task_detail", task_id=task.pk)
+
+
+class TaskDetailView(TaskMixin, TemplateView):
+    """A task with its reports, and the report form for whoever may report on it."""
+
+    permission = Perm.VIEW
+    template_name = "plans/task_detail.html"
+
+    def get_context_data(self, **kwargs):
+        task = kwargs.pop("task", None) or self.get_task()
+        mark_urgency([task], timezone.localdate())
+        may_report = services.may_report(user=self.request.user, role=self.role, task=task) and task.plan.is_open
+        return super().get_context_data(
+            task=task,
+            reports=task.reports.select_related("author"),
+            may_report=may_report,
+            report_form=kwargs.pop("report_form", None) or (ProgressReportForm() if may_report else None),
+            **kwargs,
+        )
+
+
+class TaskReportView(TaskDetailView):
+    """A progress report: the assignee on their own task; staff on any task in their scope."""
+
+    permission = Perm.REPORT_TASKS
+
+    def get(self, request, *args, **kwargs):
+        return redirect("plans:task_detail", task_id=self.get_task().pk)
+
+    def post(self, request, *args, **kwargs):
+        task = self.get_task()
+        if not services.may_report(user=request.user, role=self.role, task=task):
+            return render(request, "plans/task_refused.html", {"task": task}, status=403)
+        if not task.plan.is_open:
+            messages.error(request, _("This plan is closed; its tasks take no more reports."))
+            return redirect("plans:task_detail", task_id=task.pk)
+        form = ProgressReportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(task=task, report_form=form), status=400)
+        services.progress_report_add(
+            task=task,
+            user=request.user,
+            role=self.role,
+            reported_on=form.cleaned_data["reported_on"],
+            text=form.cleaned_data["text"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
+        messages.success(request, _("Your progress report is saved."))
+        return redirect("plans:task_detail", task_id=task.pk)
+
+
+class ReportAttachmentView(ScopedMixin, View):
+    """An attachment, served only to users whose scope holds the report, never from a public URL."""
+
+    permission = Perm.VIEW
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_scoped_or_404(
+            ProgressReport.objects.all(), via="task__plan__organization", pk=self.kwargs["report_id"]
+        )
+        if not report.attachment:
+            raise Http404
+        response = FileResponse(
+            report.attachment.open("rb"),
+            as_attachment=True,
+            filename=report.attachment_name or "tep-dinh-kem",
+            content_type=report.attachment_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class MyTasksView(ScopedMixin, TemplateView):
+    """A standing member's own tasks; staff also see every open task of their scope."""
+
+    permission = Perm.REPORT_TASKS
+    template_name = "plans/my_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        mine = tasks_with_urgency(
+            self.scoped(Task.objects.filter(assignee=self.request.user), via="plan__organization"), today
+        )
+        others = None
+        if self.role.role == Role.STAFF:
+            others = tasks_with_urgency(
+                self.scoped(Task.objects.filter(state__in=Task.OPEN_STATES), via="plan__organization").exclude(
+                    assignee=self.request.user
+                ),
+                today,
+            )
+        return super().get_context_data(mine=mine, others=others, today=today, **kwargs)

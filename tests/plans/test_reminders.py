@@ -1,0 +1,145 @@
+"""The daily reminder job: tasks due within 7 days or overdue, at most one reminder per task per day."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+
+from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
+from plans.plan_services import reminders_send
+from plans.reminders import send_task_reminders
+from tests.plans.factories import make_plan, make_task
+
+TODAY = datetime.date(2018, 6, 20)
+
+
+@pytest.fixture
+def tasks(tree, standing):
+    standing.email = "dung@example.vn"
+    standing.save()
+    CommitteeMailbox.objects.create(organization=tree.d, committee=Committee.ORGANIZATION, email="btc@example.vn")
+    plan = make_plan(tree.a, 2018, state=Plan.State.IN_PROGRESS)
+    return {
+        "overdue": make_task(plan, assignee=standing, title="Dự sinh hoạt Nặm Bao", due=TODAY - datetime.timedelta(2)),
+        "soon": make_task(
+            plan, committee=Committee.ORGANIZATION, title="Mở lớp bồi dưỡng", due=TODAY + datetime.timedelta(7)
+        ),
+        "later": make_task(plan, assignee=standing, title="Tổng kết", due=TODAY + datetime.timedelta(8)),
+        "done": make_task(plan, assignee=standing, title="Đã xong", due=TODAY, state=Task.State.DONE),
+        "draft": make_task(make_plan(tree.b, 2018), assignee=standing, title="Kế hoạch chưa thông qua", due=TODAY),
+    }
+
+
+def test_each_assignee_gets_one_email_about_their_due_tasks(tasks):
+    result = reminders_send(today=TODAY)
+
+    assert (result.sent_emails, result.tasks_reminded) == (2, 2)
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"dung@example.vn", "btc@example.vn"}
+    member = by_recipient["dung@example.vn"].body
+    assert "Dự sinh hoạt Nặm Bao" in member and "18/06/2018" in member
+    assert "Tổng kết" not in member and "Đã xong" not in member and "Kế hoạch chưa thông qua" not in member
+    assert "Mở lớp bồi dưỡng" in by_recipient["btc@example.vn"].body
+
+
+def test_running_again_the_same_day_sends_nothing_and_the_next_day_sends_again(tasks):
+    reminders_send(today=TODAY)
+    again = reminders_send(today=TODAY)
+
+    assert again.sent_emails == 0
+    assert len(mail.outbox) == 2
+    assert ReminderLog.objects.filter(day=TODAY).count() == 2
+
+    reminders_send(today=TODAY + datetime.timedelta(days=1))
+    assert len(mail.outbox) == 4
+
+
+def test_the_scheduled_task_twice_in_a_day_reminds_once(tasks):
+    # Run on the real today, when every 2018 task of the adopted plan is long overdue.
+    first = send_task_reminders.delay().get()
+    second = send_task_reminders.delay().get()
+
+    assert first == {"emails": 2, "tasks": 3}
+    assert second == {"emails": 0, "tasks": 0}
+    assert len(mail.outbox) == 2
+
+
+def test_the_database_refuses_a_second_reminder_for_a_task_on_a_day(tasks):
+    ReminderLog.objects.create(task=tasks["overdue"], day=TODAY, recipient="dung@example.vn")
+
+    with pytest.raises(IntegrityError):
+        ReminderLog.objects.create(task=tasks["overdue"], day=TODAY, recipient="dung@example.vn")
+
+
+def test_a_failed_send_leaves_no_log_so_the_next_run_tries_again(tasks, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("plans.plan_services.send_mail", broken)
+    with pytest.raises(ConnectionRefusedError):
+        reminders_send(today=TODAY)
+    assert not ReminderLog.objects.exists()
+
+    monkeypatch.undo()
+    assert reminders_send(today=TODAY).tasks_reminded == 2
+
+
+def test_a_committee_without_an_address_is_skipped(tasks):
+    CommitteeMailbox.objects.all().delete()
+
+    result = reminders_send(today=TODAY)
+
+    assert [m.to for m in mail.outbox] == [["dung@example.vn"]]
+    assert result.tasks_reminded == 1
+
+
+def test_beat_stores_the_daily_schedule_when_it_starts(db):
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from vanlang.celery import app
+
+    # What beat's database scheduler does with the configured schedule when it starts.
+    for name, entry in app.conf.beat_schedule.items():
+        DatabaseScheduler.Entry.from_entry(name, app=app, **entry)
+
+    task = PeriodicTask.objects.get(task="plans.send_task_reminders")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "0")
+    assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
+
+
+def test_two_runs_at_the_same_moment_still_remind_once(transactional_db, tree, standing, settings):
+    """Two workers racing: the unique log row makes the second wait for the first, then skip."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (CI runs this on PostgreSQL)")
+    import threading
+
+    from django.db import connection
+
+    standing.email = "dung@example.vn"
+    standing.save()
+    plan = make_plan(tree.a, 2018, state=Plan.State.IN_PROGRESS)
+    for i in range(5):
+        make_task(plan, assignee=standing, title=f"Việc {i}", due=TODAY)
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(reminders_send(today=TODAY).tasks_reminded)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sorted(results) == [0, 5]
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.count() == 5
