@@ -148,3 +148,16 @@ def celery_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(request, settings):
+    """Tests read English messages, whatever the catalogs hold, so an edited translation does
+    not break a behaviour test. Tests marked `vietnamese` run in the product's default
+    language instead and check what users actually read (tests/test_vietnamese.py)."""
+    from django.utils import translation
+
+    language = "vi" if request.node.get_closest_marker("vietnamese") else "en"
+    settings.LANGUAGE_CODE = language
+    with translation.override(language):
+        yield

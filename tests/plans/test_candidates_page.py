@@ -95,12 +95,12 @@ def test_staff_change_when_the_job_runs(client, tree, alice):
         {"enabled": "on", "frequency": "weekly", "time": "03:30", "next_year": "2019"},
     )
     assert response.url == url()
-    task = PeriodicTask.objects.get()
+    task = PeriodicTask.objects.get(task="plans.flag_candidates_scheduled")
     assert task.task == "plans.flag_candidates_scheduled" and task.enabled
     assert json.loads(task.kwargs) == {"scope_id": tree.d.pk}
     assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("3", "30", "1")
     client.post(reverse("plans:candidates_schedule"), {"frequency": "monthly", "time": "02:00"})
-    task = PeriodicTask.objects.get()
+    task = PeriodicTask.objects.get(task="plans.flag_candidates_scheduled")
     assert not task.enabled and task.crontab.day_of_month == "1"
 
 
@@ -108,7 +108,7 @@ def test_a_bad_schedule_says_how_to_fix_it(client, tree, alice):
     client.force_login(alice)
     response = client.post(reverse("plans:candidates_schedule"), {"frequency": "weekly", "time": "25h"}, follow=True)
     assert "hh:mm" in response.content.decode()
-    assert not PeriodicTask.objects.exists()
+    assert not PeriodicTask.objects.filter(task="plans.flag_candidates_scheduled").exists()
 
 
 def test_the_scheduled_task_runs_the_latest_final_year(tree):
