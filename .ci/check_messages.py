@@ -56,9 +56,18 @@ def main():
         copy = Path(scratch) / "project"
         shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "staticfiles", "media", "*.sqlite3"))
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "--no-location", "--ignore", "staticfiles/*",
-             *[arg for loc in LOCALES for arg in ("--locale", loc)]],
-            cwd=copy, check=True, capture_output=True,
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "--no-location",
+                "--ignore",
+                "staticfiles/*",
+                *[arg for loc in LOCALES for arg in ("--locale", loc)],
+            ],
+            cwd=copy,
+            check=True,
+            capture_output=True,
         )
         for locale in LOCALES:
             po = copy / "locale" / locale / "LC_MESSAGES" / "django.po"
@@ -72,7 +81,9 @@ def main():
                     problems.append(f"{locale}: fuzzy: {msgid!r}")
                 elif not translated:
                     problems.append(f"{locale}: untranslated: {msgid!r}")
-            check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(original)], capture_output=True, text=True)
+            check = subprocess.run(
+                ["msgfmt", "--check", "-o", "/dev/null", str(original)], capture_output=True, text=True
+            )
             if check.returncode:
                 problems.append(f"{locale}: msgfmt --check failed:\n{check.stderr}")
             mo = original.with_suffix(".mo")

@@ -25,6 +25,7 @@ def slug(name: str) -> str:
     return "".join(ch for ch in fold(name).upper() if ch.isalnum())
 
 
+# fmt: off
 COMMUNES = [
     # (name, sector) of the 20 commune-level units before the 2019 merger
     ("Thị trấn Na Sầm", Sector.TOWN),
@@ -37,6 +38,7 @@ COMMUNES = [
         ]
     ],
 ]
+# fmt: on
 
 # 33 more grassroots organizations make the 53 of 2018: (name, kind, sector)
 OTHER_UNITS = [
@@ -76,6 +78,7 @@ OTHER_UNITS = [
 ]
 
 # Village cells of the communes in the story; the other communes get a few of their own.
+# fmt: off
 CELLS = {
     "xã Gia Miễn": [
         "Nặm Bao", "Bản Làn", "Nà Lẹng", "Khòn Nà", "Kéo Nàng", "Cốc Khuyết", "Nà Pàn", "Pác Cáy",
@@ -84,6 +87,7 @@ CELLS = {
     "xã Tân Mỹ": ["Pò Cại", "Nà Mò", "Quân sự", "Nà Chuông", "Bản Nầng", "Nà Súng", "Lục Bạo", "Khòn Pổ", "Tân Hội"],
     "xã Thụy Hùng": ["Nà Pàn", "Bản Đon", "Khòn Khuông", "Nà Tồng", "Lũng Cùng", "Quân sự"],
 }
+# fmt: on
 DEFAULT_CELLS = ["Thôn 1", "Thôn 2", "Thôn 3", "Quân sự"]
 
 MERGERS_2019 = {
@@ -145,12 +149,15 @@ def build():
         )
     for name, kind, sector in OTHER_UNITS:
         prefix = "Chi bộ" if kind == Kind.GRASSROOTS_CELL else "Đảng bộ"
-        units[name] = _upsert(f"VL-{slug(name)[:40]}", name=f"{prefix} {name}", kind=kind, sector=sector, parent=district)
+        units[name] = _upsert(
+            f"VL-{slug(name)[:40]}", name=f"{prefix} {name}", kind=kind, sector=sector, parent=district
+        )
     for commune, _sector in COMMUNES:
         for cell in CELLS.get(commune, DEFAULT_CELLS):
             cell_name = f"Chi bộ {cell}" if cell != "Quân sự" else "Chi bộ Quân sự"
-            _upsert(f"{units[commune].code}-{slug(cell)}", name=cell_name, kind=Kind.CELL, sector="",
-                    parent=units[commune])
+            _upsert(
+                f"{units[commune].code}-{slug(cell)}", name=cell_name, kind=Kind.CELL, sector="", parent=units[commune]
+            )
 
     # The 2019 merger: new communes from 01/01/2020; merged ones dissolved, their years kept.
     for new_name, old_names in MERGERS_2019.items():
@@ -165,18 +172,39 @@ def build():
             )
         for old_name in old_names:
             old = units[old_name]
-            _upsert(old.code, name=old.name, kind=old.kind, sector=old.sector, parent=district,
-                    dissolved=MERGER_2019, successor=units[new_name])
+            # Keep the saved copy: the 2025 step below must see that this unit is already gone.
+            units[old_name] = _upsert(
+                old.code,
+                name=old.name,
+                kind=old.kind,
+                sector=old.sector,
+                parent=district,
+                dissolved=MERGER_2019,
+                successor=units[new_name],
+            )
 
     # The 2025 reform: the district is abolished, new communes become the upper committees.
     for new_name, old_names in COMMUNES_2025.items():
-        new = _upsert(f"LS-{slug(new_name)}", name=f"Đảng bộ xã {new_name}", kind=Kind.UPPER_COMMITTEE,
-                      sector="", parent=province, founded=REFORM_2025 + datetime.timedelta(days=1))
+        new = _upsert(
+            f"LS-{slug(new_name)}",
+            name=f"Đảng bộ xã {new_name}",
+            kind=Kind.UPPER_COMMITTEE,
+            sector="",
+            parent=province,
+            founded=REFORM_2025 + datetime.timedelta(days=1),
+        )
         for old_name in old_names:
             old = units[old_name]
             if old.dissolved is None:
-                _upsert(old.code, name=old.name, kind=old.kind, sector=old.sector, parent=district,
-                        dissolved=REFORM_2025, successor=new)
+                _upsert(
+                    old.code,
+                    name=old.name,
+                    kind=old.kind,
+                    sector=old.sector,
+                    parent=district,
+                    dissolved=REFORM_2025,
+                    successor=new,
+                )
 
     gia_mien, tan_my = units["xã Gia Miễn"], units["xã Tân Mỹ"]
     logins = [

@@ -10,7 +10,11 @@ from cells.text import fold
 def with_child_counts(queryset: QuerySet) -> QuerySet:
     """Annotate `child_count` with one correlated subquery, not a query per row."""
     children = (
-        Organization.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
+        Organization.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
 

@@ -54,7 +54,9 @@ def _check_header(header: list[str], required: tuple[str, ...], optional: tuple[
     return names
 
 
-def read_rows(path: str | Path, *, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[tuple[int, dict]]:
+def read_rows(
+    path: str | Path, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict]]:
     """Yield `(row_number, {column: text})` for each non-empty data row of a CSV or XLSX file.
 
     Raises TabularFileError when the file cannot be read as the expected table.

@@ -10,4 +10,3 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("cells.urls")),
 ]
-
