@@ -1,6 +1,6 @@
 """Reads of the organization tree that views and reports share."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cells.models import Organization
@@ -20,7 +20,13 @@ def with_child_counts(queryset: QuerySet) -> QuerySet:
 
 
 def children_of(organization: Organization) -> QuerySet:
-    return with_child_counts(organization.children.all()).select_related("successor").order_by("dissolved", "name")
+    # Active units first (NULL sorts first in SQLite but last in PostgreSQL: say it), then by
+    # name without diacritics, so "Điện lực" sorts among the D's and not after "Z".
+    return (
+        with_child_counts(organization.children.all())
+        .select_related("successor")
+        .order_by(F("dissolved").asc(nulls_first=True), "name_folded", "code")
+    )
 
 
 def ancestors_within(organization: Organization, scope: Organization) -> list[Organization]:

@@ -14,7 +14,8 @@ def test_login_page_speaks_vietnamese(client, db):
     assert response.status_code == 200
     body = response.content.decode()
     assert '<html lang="vi">' in body
-    assert "Mật khẩu" in body  # the password field's label, from Django's Vietnamese catalog
+    # Django's own Vietnamese catalog: the field labels and the button
+    assert "Tên đăng nhập" in body and "Mật khẩu" in body and "Đăng nhập" in body
 
 
 def test_english_is_one_click_away(client, db):

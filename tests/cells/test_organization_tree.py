@@ -1,5 +1,7 @@
 """The browsable tree and the branch fragment its JavaScript fetches when a branch opens."""
 
+import datetime
+
 from django.urls import reverse
 
 from tests.conftest import Kind, make_org
@@ -71,3 +73,21 @@ def test_branch_query_count_is_fixed(client, tree, alice, django_assert_num_quer
     for n in range(30):
         make_org(f"D-A-X{n}", f"Chi bộ thôn {n}", Kind.CELL, tree.a)
     count_queries()
+
+
+def test_active_units_come_first_then_by_name_without_diacritics(client, tree, alice):
+    # On PostgreSQL NULL sorts last: the order must not depend on the database.
+    old = make_org("D-0", "Đảng bộ xã Cũ", Kind.GRASSROOTS_COMMITTEE, tree.d, "commune")
+    old.dissolved = datetime.date(2019, 12, 31)
+    old.save()
+    make_org("D-E", "Chi bộ Điện lực", Kind.GRASSROOTS_CELL, tree.d, "enterprise")
+    make_org("D-K", "Chi bộ Kho bạc", Kind.GRASSROOTS_CELL, tree.d, "agency")
+    client.force_login(alice)
+    children = client.get(reverse("cells:tree")).context["children"]
+    assert [c.name for c in children] == [
+        "Chi bộ Điện lực",
+        "Chi bộ Kho bạc",
+        "Đảng bộ xã Gia Miễn",
+        "Đảng bộ xã Tân Mỹ",
+        "Đảng bộ xã Cũ",
+    ]
