@@ -204,3 +204,9 @@ AXES_VERBOSE = False
 # Parts that other apps add to an organization's page: callables (request, organization,
 # scope) -> {"template": ..., **context} or None. Listed here so `cells` imports none of them.
 VANLANG_ORGANIZATION_PANELS = []
+
+# Production never runs on the development key: fail at start rather than sign sessions with it.
+if not DEBUG and SECRET_KEY == "dev-only-insecure-key-change-me-in-production":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY: set it to a long random secret.")
