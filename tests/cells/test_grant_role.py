@@ -65,3 +65,16 @@ def test_exit_status_is_one_from_the_command_line(tree, capsys):
         ManagementUtility(["manage.py", "grant_role", "lam", "boss", "D"]).execute()
     assert exit_info.value.code == 1
     assert "boss" in capsys.readouterr().err
+
+
+def test_migrate_gives_auditors_the_view_permissions_of_new_models(tree):
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    grant("thu", "auditor", "D")
+    # A model added by a later migration brings its permissions; the group must follow.
+    content_type = ContentType.objects.get_for_model(UserRole)
+    newcomer = Permission.objects.create(codename="view_newthing", name="Can view new thing", content_type=content_type)
+    assert newcomer not in Group.objects.get(name=AUDITORS_GROUP).permissions.all()
+    call_command("migrate", verbosity=0)
+    assert newcomer in Group.objects.get(name=AUDITORS_GROUP).permissions.all()
