@@ -72,6 +72,15 @@ def test_tree_branches_load_when_opened(page, tree, alice):
     assert "Đảng bộ huyện Đông" in breadcrumb and "Đảng bộ xã Gia Miễn" in breadcrumb
 
 
+def test_branch_opened_after_the_session_ended_leads_to_the_login_page(page, tree, alice):
+    browser_login(page, "alice")
+    page.goto(page.base_url + "/to-chuc/")
+    page.context.clear_cookies()
+    page.locator("details", has=page.get_by_role("link", name="Đảng bộ xã Gia Miễn")).locator("summary").click()
+    page.wait_for_url(re.compile(r"/dang-nhap/\?next=/to-chuc/$"))
+    assert page.locator("input[name=password]").is_visible()
+
+
 def test_search_ignores_diacritics_and_case(page, tree, alice):
     browser_login(page, "alice")
     search = page.locator("nav.navbar input[name=q]")
