@@ -97,3 +97,17 @@ def test_a_prefix_of_a_path_is_not_a_subtree(db):
     fifty_five = Organization.objects.create(pk=50055, code="R55", name="Năm lăm", kind="grassroots_cell", parent=root)
     assert list(scope_filter(Organization.objects.all(), five)) == [five]
     assert not fifty_five.is_within(five)
+
+
+def test_refusal_pages_point_the_way_back(client, tree, bob):
+    from django.urls import reverse
+
+    client.force_login(bob)
+    response = client.get(reverse("cells:detail", kwargs={"org_code": tree.b.code}))
+    assert response.status_code == 404
+    assert reverse("cells:home") in response.content.decode() and "Tân Mỹ" not in response.content.decode()
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(superuser)
+    response = client.get(reverse("cells:tree"))
+    assert response.status_code == 403
+    assert reverse("admin:index") in response.content.decode()
