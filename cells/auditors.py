@@ -13,3 +13,19 @@ def auditors_group() -> Group:
     view_permissions = Permission.objects.filter(codename__startswith="view_")
     group.permissions.set(view_permissions)
     return group
+
+
+def audit_without_reverse_relations():
+    """Keep reverse relations ("children", "user_roles", every app's foreign key to an
+    organization) out of the change history.
+
+    django-auditlog lists them as fields, so every creation and deletion would show lines like
+    "Children: None → cells.Organization.None", one more for each app that points at a model.
+    They change nothing on the object itself: the other side's own history records the link.
+    """
+    from auditlog.registry import auditlog
+
+    # The registry has no public way to amend a model's options: extend its own list in place.
+    for model, options in auditlog._registry.items():
+        reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+        options["exclude_fields"].extend(name for name in reverse if name not in options["exclude_fields"])
