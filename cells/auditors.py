@@ -17,7 +17,7 @@ def auditors_group() -> Group:
 
 def audit_without_reverse_relations():
     """Keep reverse relations ("children", "user_roles", every app's foreign key to an
-    organization) out of the change history.
+    organization) and derived fields out of the change history.
 
     django-auditlog lists them as fields, so every creation and deletion would show lines like
     "Children: None → cells.Organization.None", one more for each app that points at a model.
@@ -25,7 +25,14 @@ def audit_without_reverse_relations():
     """
     from auditlog.registry import auditlog
 
+    from cells.models import Organization
+
+    # Derived from other fields and rewritten with UPDATE (no signal): in the history they would
+    # only be stale. The parent and the name, which they follow, are recorded.
+    derived = {Organization: ["path", "depth", "name_folded"]}
     # The registry has no public way to amend a model's options: extend its own list in place.
     for model, options in auditlog._registry.items():
         reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
-        options["exclude_fields"].extend(name for name in reverse if name not in options["exclude_fields"])
+        for name in reverse + derived.get(model, []):
+            if name not in options["exclude_fields"]:
+                options["exclude_fields"].append(name)
