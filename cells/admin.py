@@ -1,4 +1,10 @@
+from pathlib import Path
+
+from auditlog import admin as auditlog_admin
 from auditlog.mixins import AuditlogHistoryAdminMixin
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -40,7 +46,13 @@ admin.site.unregister(Group)
 
 @admin.register(get_user_model())
 class AuditedUserAdmin(AuditlogHistoryAdminMixin, UserAdmin):
+    """Users are deactivated, never deleted: deleting one would blank the author of every
+    history entry they made (the log keeps its actor with SET NULL)."""
+
     show_auditlog_history_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Group)
@@ -78,3 +90,50 @@ class MeetingReminderAdmin(AuditedAdmin):
     list_display = ["organization", "month", "sent_at"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization"]
+
+
+# The change history is read only for everyone, superusers included. django-auditlog's own
+# admin refuses add and change, but grants delete to requests coming from another admin page
+# (to satisfy cascades); here no path may delete an entry, and there are no bulk actions.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ReadOnlyLogEntryAdmin(auditlog_admin.LogEntryAdmin):
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def project_app_configs():
+    """The apps of this repository (cells, assessments, plans and any added later), not the
+    installed packages."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and "site-packages" not in path.parts:
+            yield config
+
+
+def register_remaining_models(site=admin.site):
+    """Give every project model without an admin of its own the audited read-only one.
+
+    Called from `CellsConfig.ready()`. It runs the admin autodiscovery first (a no-op when
+    already done), so the apps' own `admin.py` registrations always win, whatever the order
+    of INSTALLED_APPS, and a model added later needs no admin code to be seen by auditors.
+    """
+    admin.autodiscover()
+    registered = []
+    for config in project_app_configs():
+        for model in config.get_models():
+            if not site.is_registered(model):
+                site.register(model, AuditedAdmin)
+                registered.append(model)
+    return registered

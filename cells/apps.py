@@ -1,7 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def refresh_auditors_group(using="default", **kwargs):
+    """After every migrate, auditors can read the models it added, without a new grant_role."""
+    from django.contrib.auth.models import Group
+
+    from cells.auditors import AUDITORS_GROUP, auditors_group
+
+    if Group.objects.using(using).filter(name=AUDITORS_GROUP).exists():
+        auditors_group()
 
 
 class CellsConfig(AppConfig):
     name = "cells"
     verbose_name = _("Organizations and cells")
+
+    def ready(self):
+        from cells.admin import register_remaining_models
+        from cells.auditors import audit_without_reverse_relations
+
+        register_remaining_models()
+        audit_without_reverse_relations()
+        # Connected for every app's post_migrate: the last one sees every new view permission.
+        post_migrate.connect(refresh_auditors_group, dispatch_uid="cells.refresh_auditors_group")

@@ -25,6 +25,7 @@ def slug(name: str) -> str:
     return "".join(ch for ch in fold(name).upper() if ch.isalnum())
 
 
+# fmt: off
 COMMUNES = [
     # (name, sector) of the 20 commune-level units before the 2019 merger
     ("Thị trấn Na Sầm", Sector.TOWN),
@@ -53,6 +54,7 @@ COMMUNES = [
         ]
     ],
 ]
+# fmt: on
 
 # 33 more grassroots organizations make the 53 of 2018: (name, kind, sector)
 OTHER_UNITS = [
@@ -92,6 +94,7 @@ OTHER_UNITS = [
 ]
 
 # Village cells of the communes in the story; the other communes get a few of their own.
+# fmt: off
 CELLS = {
     "xã Gia Miễn": [
         "Nặm Bao",
@@ -114,6 +117,7 @@ CELLS = {
     "xã Tân Mỹ": ["Pò Cại", "Nà Mò", "Quân sự", "Nà Chuông", "Bản Nầng", "Nà Súng", "Lục Bạo", "Khòn Pổ", "Tân Hội"],
     "xã Thụy Hùng": ["Nà Pàn", "Bản Đon", "Khòn Khuông", "Nà Tồng", "Lũng Cùng", "Quân sự"],
 }
+# fmt: on
 DEFAULT_CELLS = ["Thôn 1", "Thôn 2", "Thôn 3", "Quân sự"]
 
 MERGERS_2019 = {
@@ -198,7 +202,8 @@ def build():
             )
         for old_name in old_names:
             old = units[old_name]
-            _upsert(
+            # Keep the saved copy: the 2025 step below must see that this unit is already gone.
+            units[old_name] = _upsert(
                 old.code,
                 name=old.name,
                 kind=old.kind,

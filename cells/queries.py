@@ -20,14 +20,12 @@ def with_child_counts(queryset: QuerySet) -> QuerySet:
 
 
 def children_of(organization: Organization) -> QuerySet:
+    # Active units first (NULL sorts first in SQLite but last in PostgreSQL: say it), then by
+    # name without diacritics, so "Điện lực" sorts among the D's and not after "Z".
     return (
         with_child_counts(organization.children.all())
         .select_related("successor")
-        .order_by(
-            # Active units first, then by name as a Vietnamese reader sorts it (Đ with D).
-            F("dissolved").asc(nulls_first=True),
-            "name_folded",
-        )
+        .order_by(F("dissolved").asc(nulls_first=True), "name_folded", "code")
     )
 
 

@@ -38,9 +38,11 @@ def user_role_grant(*, username: str, role: str, organization: Organization, pas
     user.is_staff = role == UserRole.Role.AUDITOR
     user.save()
     group = auditors_group()
-    if role == UserRole.Role.AUDITOR:
+    # Touch the membership only when it changes: the audit log records every add and remove.
+    in_group = user.groups.filter(pk=group.pk).exists()
+    if role == UserRole.Role.AUDITOR and not in_group:
         user.groups.add(group)
-    else:
+    elif role != UserRole.Role.AUDITOR and in_group:
         user.groups.remove(group)
     UserRole.objects.update_or_create(user=user, defaults={"role": role, "organization": organization})
     return user

@@ -12,5 +12,5 @@ class PlansConfig(AppConfig):
         from plans.candidates_signals import on_results_finalized
 
         results_finalized.connect(on_results_finalized, dispatch_uid="plans.candidates.results_finalized")
-        # Autodiscovery imports only `tasks` and `admin` modules; these live apart from the candidates'.
-        from plans import plan_admin, reminders  # noqa: F401
+        # The reminder task lives outside `tasks.py`; import it so workers register it.
+        from plans import reminders  # noqa: F401

@@ -135,13 +135,75 @@ def browser_login(page, username, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture
+def celery_worker(request, transactional_db):
+    """A real Celery worker process (`celery -A vanlang worker`) on CELERY_BROKER_URL and the test database.
+
+    Tests that use it (mark them `celery_worker`) see tasks cross the broker to another process,
+    as in production; they need committed data, hence transactional_db. Without a reachable
+    broker or with an in-memory SQLite test database (another process cannot open it) the test
+    is skipped on a newcomer's machine and fails in CI.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from urllib.parse import quote
+
+    from django.conf import settings
+    from django.db import connection
+
+    from vanlang.celery import app
+
+    if not settings.CELERY_BROKER_URL:
+        missing_service("CELERY_BROKER_URL is not set: the real Celery worker tests need a broker (redis://…)")
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        missing_service("the real Celery worker tests need PostgreSQL (DATABASE_URL=postgres://…)")
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1)
+    except Exception as error:  # any transport error means: no broker
+        missing_service(f"the Celery broker {settings.CELERY_BROKER_URL} does not answer: {error}")
+
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vanlang.settings",
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    command = [sys.executable, "-m", "celery", "-A", "vanlang", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["-n", node, "--without-mingle", "--without-gossip", "-I", request.module.__name__]
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=1):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                worker.kill()
+                pytest.fail(f"the Celery worker did not start:\n{worker.communicate()[0]}")
+        yield app
+    finally:
+        worker.terminate()
+        try:
+            output = worker.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output = worker.communicate()[0]
+        print(output)  # shown by pytest when the test fails
+
+
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
     """Tasks run in the test's own process, as in the embedded default, even when
-    CELERY_BROKER_URL is set; tests marked `celery_worker` use a real worker instead."""
+    CELERY_BROKER_URL is set; tests marked `celery_worker` that take the `celery_worker`
+    fixture get a real worker instead."""
     from vanlang.celery import app
 
     if request.node.get_closest_marker("celery_worker"):
+        if "celery_worker" not in request.fixturenames:
+            pytest.fail("a test marked celery_worker must take the celery_worker fixture as an argument")
         yield
         return
     previous = app.conf.task_always_eager
@@ -161,3 +223,27 @@ def english_unless_asked(request, settings):
     settings.LANGUAGE_CODE = language
     with translation.override(language):
         yield
+
+
+def _skip_reason(report):
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true a skip is a failure, whoever asked for it (a fixture, a marker, importorskip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and this test was skipped: {_skip_reason(report)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and this module was skipped: {_skip_reason(report)}"

@@ -238,3 +238,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=int(os.environ.get("VANLANG_REMINDER_HOUR", "7")), minute=0),
     },
 }
+# Production never runs on the development key: fail at start rather than sign sessions with it.
+if not DEBUG and SECRET_KEY == "dev-only-insecure-key-change-me-in-production":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY: set it to a long random secret.")

@@ -8,10 +8,13 @@ document.addEventListener("toggle", function (event) {
   const holder = details.querySelector(".branch");
   fetch(details.dataset.src, { credentials: "same-origin" })
     .then(function (response) {
+      // Redirected: the session has ended and this is the login page, not a branch. Reload, so
+      // the user logs in again and comes back here.
+      if (response.redirected) { window.location.reload(); return null; }
       if (!response.ok) { throw new Error(response.status); }
       return response.text();
     })
-    .then(function (html) { holder.innerHTML = html; })
+    .then(function (html) { if (html !== null) { holder.innerHTML = html; } })
     .catch(function () {
       delete details.dataset.loaded;
       holder.textContent = holder.dataset.error;
