@@ -122,6 +122,11 @@ def project_app_configs():
             yield config
 
 
+# Personal data that an auditor's work does not need (Nghị định 13/2023/NĐ-CP): names of
+# admission candidates and of absent members. Their changes are still logged, masked.
+KEPT_OUT_OF_THE_ADMIN = {"cells.admission", "cells.absentee"}
+
+
 def register_remaining_models(site=admin.site):
     """Give every project model without an admin of its own the audited read-only one.
 
@@ -133,7 +138,7 @@ def register_remaining_models(site=admin.site):
     registered = []
     for config in project_app_configs():
         for model in config.get_models():
-            if not site.is_registered(model):
+            if not site.is_registered(model) and model._meta.label_lower not in KEPT_OUT_OF_THE_ADMIN:
                 site.register(model, AuditedAdmin)
                 registered.append(model)
     return registered

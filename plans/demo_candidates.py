@@ -12,6 +12,8 @@ DEMO_YEARS = (2016, 2017, 2018)
 def build():
     district = Organization.objects.get(code="VL")
     for year in DEMO_YEARS:
+        if JobRun.objects.filter(year=year, scope=district).exists():
+            continue  # the story's runs are there: running the demo again changes nothing
         run = JobRun.objects.create(year=year, scope=district, trigger=JobRun.Trigger.COMMAND)
         candidates_flag(year=year, scope=district, run=run)
     if not candidates_schedule_get(scope=district)["exists"]:

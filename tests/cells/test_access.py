@@ -75,10 +75,11 @@ def test_roles_grant_what_the_domain_says():
     standing = ROLE_PERMISSIONS[Role.STANDING]
     assert {Perm.DECIDE_CANDIDATES, Perm.ADOPT_PLANS, Perm.REPORT_TASKS} <= standing
     assert not {Perm.MANAGE_ORGANIZATIONS, Perm.ENTER_CLASSIFICATIONS, Perm.MANAGE_PLANS} & standing
-    # Secretaries keep their unit's meeting and admission records, nothing above that.
+    # Secretaries keep their unit's meeting and admission records and classify its cells (a
+    # grassroots committee classifies its cells), nothing above that.
     secretary = ROLE_PERMISSIONS[Role.SECRETARY]
-    assert {Perm.ENTER_MEETINGS, Perm.ENTER_ADMISSIONS} <= secretary
-    assert not {Perm.DECIDE_CANDIDATES, Perm.MANAGE_PLANS, Perm.ENTER_CLASSIFICATIONS, Perm.RUN_JOBS} & secretary
+    assert {Perm.ENTER_MEETINGS, Perm.ENTER_ADMISSIONS, Perm.ENTER_CLASSIFICATIONS} <= secretary
+    assert not {Perm.DECIDE_CANDIDATES, Perm.MANAGE_PLANS, Perm.RUN_JOBS, Perm.MANAGE_ORGANIZATIONS} & secretary
     # Staff do everything.
     every = {value for name, value in vars(Perm).items() if name.isupper()}
     assert ROLE_PERMISSIONS[Role.STAFF] == every

@@ -1,5 +1,6 @@
 """Login and logout pages: Vietnamese by default, and failed logins rate limited by django-axes."""
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -9,6 +10,7 @@ def attempt(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
+@pytest.mark.vietnamese
 def test_login_page_speaks_vietnamese(client, db):
     response = client.get(reverse("login"))
     assert response.status_code == 200
@@ -23,6 +25,7 @@ def test_english_is_one_click_away(client, db):
     assert '<html lang="en">' in client.get(reverse("login")).content.decode()
 
 
+@pytest.mark.vietnamese
 def test_wrong_password_is_refused_in_vietnamese(client, tree, alice):
     response = attempt(client, "alice", "sai-mật-khẩu")
     assert response.status_code == 200
@@ -44,6 +47,7 @@ def test_logout_is_a_post_and_ends_the_session(client, tree, alice):
     assert client.get(reverse("cells:tree")).status_code == 302
 
 
+@pytest.mark.vietnamese
 def test_sixth_attempt_after_five_failures_is_locked_out_even_with_the_right_password(client, tree, alice):
     for _ in range(4):
         response = attempt(client, "alice", "sai")

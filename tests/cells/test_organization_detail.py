@@ -61,9 +61,11 @@ def test_query_count_is_fixed(client, tree, alice, django_assert_num_queries):
 
     def count_queries():
         # 1 session, 2 user, 3 role with its scope, 4 the organization inside the scope,
-        # 5 count of its children (paginator), 6 one page of children with their child counts,
-        # 7 the ancestors between the scope and the organization, 8 the units merged into it
-        with django_assert_num_queries(8):
+        # 5 count of its children (paginator); the panels of the apps above cells: 6 its
+        # classifications, 7 the years its committee classified cells (assessments), 8 its
+        # support plans (plans); 9 one page of children with their child counts,
+        # 10 the ancestors between the scope and the organization, 11 the units merged into it
+        with django_assert_num_queries(11):
             assert client.get(detail(tree.a.code)).status_code == 200
 
     count_queries()

@@ -24,6 +24,7 @@ def plans(tree):
     return improved, worse, pending, cancelled
 
 
+@pytest.mark.vietnamese
 def test_the_page_lists_every_plan_of_the_scope_with_its_outcome(client, alice, plans, django_assert_num_queries):
     client.force_login(alice)
     client.get(reverse("plans:consolidation"))

@@ -4,15 +4,12 @@ Redis (against the configured database, PostgreSQL in CI)."""
 import time
 
 import pytest
-from celery.signals import task_postrun
-from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 
 from assessments.models import Classification
 from plans.candidates import candidates_run_start
 from plans.models import Candidate, JobRun
 from tests.assessments.factories import classify
-from tests.conftest import missing_service
 from vanlang.celery import app
 
 
@@ -61,31 +58,6 @@ def test_a_draft_sends_no_run(tree, django_capture_on_commit_callbacks):
     assert not JobRun.objects.exists()
 
 
-def _close_worker_connections(**kwargs):
-    # The worker thread's own connections, so the test database can be flushed and dropped.
-    connections.close_all()
-
-
-@pytest.fixture
-def celery_worker_thread(transactional_db):
-    if not settings.CELERY_BROKER_URL:
-        missing_service("CELERY_BROKER_URL is not set: the real-worker test needs Redis")
-    from celery.contrib.testing.worker import start_worker
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1)
-    except Exception as exc:  # kombu raises the transport's own errors
-        missing_service(f"the Celery broker {settings.CELERY_BROKER_URL} cannot be reached: {exc}")
-    app.control.purge()
-    task_postrun.connect(_close_worker_connections)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-            yield
-    finally:
-        task_postrun.disconnect(_close_worker_connections)
-
-
 def _wait_for(run: JobRun, timeout=60) -> JobRun:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -97,7 +69,7 @@ def _wait_for(run: JobRun, timeout=60) -> JobRun:
 
 
 @pytest.mark.celery_worker
-def test_the_job_runs_on_a_real_worker_twice_and_after_a_correction(celery_worker_thread, tree, alice):
+def test_the_job_runs_on_a_real_worker_twice_and_after_a_correction(celery_worker, tree, alice):
     assert not app.conf.task_always_eager
     a = classify(tree.a, 2018, "complete")
     classify(tree.b, 2018, "good")

@@ -113,7 +113,7 @@ def test_from_the_decision_to_the_outcome(page, tree, alice, standing, transacti
     assert page.locator("#outcome-badge").is_visible()
     assert plan_outcome(plan) == "improved"
     page.goto(f"{base}/cung-co/tong-hop/")
-    assert "1/1 = 100,00%" in page.inner_text("#improved-share")
+    assert "1/1 = 100.00%" in page.inner_text("#improved-share")  # tests read English: 100,00% in Vietnamese
 
 
 def plan_outcome(plan):
