@@ -367,6 +367,7 @@ def _check_against_database(plan: _Plan, result: ImportResult, scope: Organizati
                         % {"code": codes[i]},
                     )
                 )
+                plan.parents[i] = ROOT  # reported once, not again as a loop
     plan.new = bytearray(0 if pk else 1 for pk in plan.pks)
     plan.parent_codes = []
 

@@ -66,7 +66,12 @@ def test_creates_the_tree_in_any_order_with_paths_and_audit(tmp_path, writer):
     assert (h.parent, c0.parent, cell.parent) == (None, h, c0)
     assert (h.path, c0.path, cell.path) == (f"/{h.pk}/", f"/{h.pk}/{c0.pk}/", f"/{h.pk}/{c0.pk}/{cell.pk}/")
     assert (h.depth, c0.depth, cell.depth) == (0, 1, 2)
-    assert (c0.kind, c0.sector, cell.kind, h.kind) == (Kind.GRASSROOTS_COMMITTEE, "commune", Kind.CELL, Kind.UPPER_COMMITTEE)
+    assert (c0.kind, c0.sector, cell.kind, h.kind) == (
+        Kind.GRASSROOTS_COMMITTEE,
+        "commune",
+        Kind.CELL,
+        Kind.UPPER_COMMITTEE,
+    )
     assert c0.name_folded == "dang bo xa so 0"
     # The tree answers subtree queries at once.
     assert Organization.objects.filter(path__startswith=h.path).count() == 4
@@ -255,20 +260,61 @@ HEADER4 = ("code", "name", "kind", "parent_code")
 
 GOOD = ("OK-1", "Chi bộ tốt", "cell", "D-A", "")
 BAD_ROWS = [
-    pytest.param(("N-1", "Chi bộ", "cell", "NOWHERE", ""), "parent_code", "No organization has the code “NOWHERE”", id="unknown-parent"),
+    pytest.param(
+        ("N-1", "Chi bộ", "cell", "NOWHERE", ""),
+        "parent_code",
+        "No organization has the code “NOWHERE”",
+        id="unknown-parent",
+    ),
     pytest.param(("", "Chi bộ", "cell", "D-A", ""), "code", "The code is empty", id="missing-code"),
     pytest.param(("N-1", "  ", "cell", "D-A", ""), "name", "The name is empty", id="missing-name"),
-    pytest.param(("N-1", "Chi bộ", "", "D-A", ""), "kind", "The kind is empty. Write one of: “Đảng bộ cấp trên cơ sở”", id="missing-kind"),
-    pytest.param(("N-1", "Chi bộ", "tổ đảng", "D-A", ""), "kind", "“tổ đảng” is not a kind of organization. Write one of:", id="unknown-kind"),
-    pytest.param(("N-1", "Chi bộ", "cell", "D-A", "nông thôn"), "sector", "“nông thôn” is not a sector. Write one of: “xã”", id="unknown-sector"),
-    pytest.param(("N" * 65, "Chi bộ", "cell", "D-A", ""), "code", "This value has 65 characters; at most 64 are allowed.", id="long-code"),
-    pytest.param(("N-1", "C" * 256, "cell", "D-A", ""), "name", "This value has 256 characters; at most 255 are allowed.", id="long-name"),
-    pytest.param(("N 1", "Chi bộ", "cell", "D-A", ""), "code", "The code “N 1” may hold only letters A–Z", id="code-space"),
-    pytest.param(("TÂN-MỸ", "Chi bộ", "cell", "D-A", ""), "code", "The code “TÂN-MỸ” may hold only letters", id="code-diacritics"),
+    pytest.param(
+        ("N-1", "Chi bộ", "", "D-A", ""),
+        "kind",
+        "The kind is empty. Write one of: “Đảng bộ cấp trên cơ sở”",
+        id="missing-kind",
+    ),
+    pytest.param(
+        ("N-1", "Chi bộ", "tổ đảng", "D-A", ""),
+        "kind",
+        "“tổ đảng” is not a kind of organization. Write one of:",
+        id="unknown-kind",
+    ),
+    pytest.param(
+        ("N-1", "Chi bộ", "cell", "D-A", "nông thôn"),
+        "sector",
+        "“nông thôn” is not a sector. Write one of: “xã”",
+        id="unknown-sector",
+    ),
+    pytest.param(
+        ("N" * 65, "Chi bộ", "cell", "D-A", ""),
+        "code",
+        "This value has 65 characters; at most 64 are allowed.",
+        id="long-code",
+    ),
+    pytest.param(
+        ("N-1", "C" * 256, "cell", "D-A", ""),
+        "name",
+        "This value has 256 characters; at most 255 are allowed.",
+        id="long-name",
+    ),
+    pytest.param(
+        ("N 1", "Chi bộ", "cell", "D-A", ""), "code", "The code “N 1” may hold only letters A–Z", id="code-space"
+    ),
+    pytest.param(
+        ("TÂN-MỸ", "Chi bộ", "cell", "D-A", ""), "code", "The code “TÂN-MỸ” may hold only letters", id="code-diacritics"
+    ),
     pytest.param(("N/1", "Chi bộ", "cell", "D-A", ""), "code", "The code “N/1” may hold only letters", id="code-slash"),
-    pytest.param(("N-1", "Chi bộ", "cell", "N-1", ""), "parent_code", "An organization cannot be its own parent", id="self-parent"),
-    pytest.param(("OK-1", "Chi bộ khác", "cell", "D-A", ""), "code", "The code “OK-1” is already used on row 2", id="duplicate"),
-]  # fmt: skip
+    pytest.param(
+        ("N-1", "Chi bộ", "cell", "N-1", ""),
+        "parent_code",
+        "An organization cannot be its own parent",
+        id="self-parent",
+    ),
+    pytest.param(
+        ("OK-1", "Chi bộ khác", "cell", "D-A", ""), "code", "The code “OK-1” is already used on row 2", id="duplicate"
+    ),
+]
 
 
 @pytest.mark.django_db
@@ -296,7 +342,12 @@ def test_every_problem_is_reported_in_one_run(tmp_path, tree):
 
     result = organizations_import(path=write_csv(tmp_path, rows))
 
-    assert [(e.row, e.column) for e in result.errors] == [(2, "parent_code"), (4, "code"), (5, "kind"), (5, "parent_code")]
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "parent_code"),
+        (4, "code"),
+        (5, "kind"),
+        (5, "parent_code"),
+    ]
     assert "The parent codes form a loop: L-1 → L-2 → L-1 (rows 2, 3)." in result.errors[0].message
     assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
     assert snapshot() == before
@@ -332,13 +383,22 @@ def test_a_tree_too_deep_is_refused(tmp_path):
     ("content", "suffix", "message"),
     [
         pytest.param(b"", ".csv", "The file is empty: the first row must name the columns.", id="empty"),
-        pytest.param(b"code,name,kind,parent_code\n", ".csv", "The file has a header row but no organizations.", id="header-only"),
-        pytest.param(b"code,name,parent\nA,B,C\n", ".csv", "lacks the column(s) kind, parent_code", id="missing-columns"),
-        pytest.param("code,name,kind,parent_code\nA,Tân Lang,cell,\n".encode("cp1258"), ".csv", "The file is not UTF-8 text.", id="not-utf8"),
+        pytest.param(
+            b"code,name,kind,parent_code\n", ".csv", "The file has a header row but no organizations.", id="header-only"
+        ),
+        pytest.param(
+            b"code,name,parent\nA,B,C\n", ".csv", "lacks the column(s) kind, parent_code", id="missing-columns"
+        ),
+        pytest.param(
+            "code,name,kind,parent_code\nA,Tân Lang,cell,\n".encode("cp1258"),
+            ".csv",
+            "The file is not UTF-8 text.",
+            id="not-utf8",
+        ),
         pytest.param(b"PK\x03\x04garbage", ".xlsx", "not a readable Excel (.xlsx) workbook", id="broken-xlsx"),
         pytest.param(b"code", ".ods", "Unsupported file type .ods", id="other-type"),
     ],
-)  # fmt: skip
+)
 def test_an_unreadable_file_is_refused(tmp_path, tree, content, suffix, message):
     path = tmp_path / f"orgs{suffix}"
     path.write_bytes(content)
@@ -365,7 +425,11 @@ def test_the_command_exits_with_status_1(tmp_path):
     env = {**os.environ, "DJANGO_LANGUAGE_CODE": "en", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
 
     finished = subprocess.run(
-        [sys.executable, "manage.py", "import_organizations", str(path)], cwd=PROJECT, env=env, capture_output=True, text=True
+        [sys.executable, "manage.py", "import_organizations", str(path)],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
     assert finished.returncode == 1
@@ -386,10 +450,14 @@ def test_query_count_does_not_grow_with_rows(tmp_path, django_assert_max_num_que
         assert organizations_import(path=large).created == 500
 
     # And again, as updates: every name changes.
-    renamed = [(code, name + " (sửa)", kind, parent, sector) for code, name, kind, parent, sector in district("S", cells=48)]
+    renamed = [
+        (code, name + " (sửa)", kind, parent, sector) for code, name, kind, parent, sector in district("S", cells=48)
+    ]
     with CaptureQueriesContext(connection) as update_small:
         assert organizations_import(path=write_csv(tmp_path, renamed, name="s2.csv")).updated == 50
-    renamed = [(code, name + " (sửa)", kind, parent, sector) for code, name, kind, parent, sector in district("L", cells=498)]
+    renamed = [
+        (code, name + " (sửa)", kind, parent, sector) for code, name, kind, parent, sector in district("L", cells=498)
+    ]
     with django_assert_max_num_queries(len(update_small)):
         assert organizations_import(path=write_csv(tmp_path, renamed, name="l2.csv")).updated == 500
     assert LogEntry.objects.filter(action=LogEntry.Action.UPDATE).count() == 550
