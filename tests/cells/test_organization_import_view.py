@@ -266,4 +266,3 @@ def test_an_outsider_uploading_into_their_own_scope_sees_nothing_of_ours(client,
     for name in ("Gia Miễn", "Bản Làn", "huyện Đông"):
         assert name not in body
     assert snapshot() == before
-
