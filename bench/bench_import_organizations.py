@@ -1,12 +1,12 @@
 """Import a national-scale organization file and report wall time and peak Python memory.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vl_orgimport_bench \\
-        .venv/bin/python bench/bench_import_organizations.py /tmp/national.csv
+        .venv/bin/python bench/bench_import_organizations.py /tmp/national.csv [--trace]
 
-Runs against the database in DATABASE_URL (migrated first), which should hold no
-organizations: it times a dry run, the first import (everything created), and the same file
-again (nothing changes). Memory is measured with tracemalloc in a separate run of each step
-unless --no-memory, because tracing slows Python down. Not run by CI; see bench/README.md.
+Runs against the database in DATABASE_URL (migrated first), which must hold no organizations:
+a dry run, the first import (everything created) and the same file again (nothing changes).
+With --trace, tracemalloc records the peak Python memory of each step; tracing slows Python
+down, so time and memory are measured in separate runs. Not run by CI; see bench/README.md.
 """
 
 import argparse
@@ -20,30 +20,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanlang.settings")
 
 
-def measure(label, function, *, memory):
+def step(label, function, *, trace):
+    if trace:
+        tracemalloc.reset_peak()
     started = time.perf_counter()
     result = function()
     elapsed = time.perf_counter() - started
-    line = (
-        f"{label:<12} {elapsed:8.1f} s  created {result.created:>7}  updated {result.updated:>7}"
-        f"  unchanged {result.unchanged:>7}"
-    )
+    line = f"{label:<10} {elapsed:7.1f} s   created {result.created:>7}   updated {result.updated:>7}"
+    line += f"   unchanged {result.unchanged:>7}"
+    if trace:
+        line += f"   peak Python memory {tracemalloc.get_traced_memory()[1] / 2**20:6.1f} MiB (traced)"
     if result.errors:
-        line += f"  ERRORS: {[str(e) for e in result.errors[:3]]}"
-    if memory:
-        tracemalloc.start()
-        function()
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        line += f"  peak Python memory {peak / 2**20:7.1f} MiB"
+        line += f"   ERRORS: {[str(error) for error in result.errors[:3]]}"
     print(line, flush=True)
-    return result
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("path")
-    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--trace", action="store_true", help="measure peak Python memory with tracemalloc")
     args = parser.parse_args()
 
     import django
@@ -58,15 +53,13 @@ def main():
     call_command("migrate", verbosity=0)
     if Organization.objects.exists():
         sys.exit("The database already holds organizations: use an empty database for the benchmark.")
-    rows = sum(1 for _ in open(args.path, "rb")) - 1 if args.path.endswith(".csv") else "?"
-    print(f"{connection.vendor}, {rows} rows from {args.path}", flush=True)
-    memory = not args.no_memory
-    measure("dry run", lambda: organizations_import(path=args.path, dry_run=True), memory=memory)
-    # The memory run of the first import must not find the rows already there: measure it
-    # on the second pass instead, which also walks every row.
-    measure("import", lambda: organizations_import(path=args.path), memory=False)
-    measure("re-import", lambda: organizations_import(path=args.path), memory=memory)
-    print(f"organizations in the database: {Organization.objects.count()}")
+    print(f"{connection.vendor}, {args.path} ({Path(args.path).stat().st_size / 2**20:.1f} MiB)", flush=True)
+    if args.trace:
+        tracemalloc.start()
+    step("dry run", lambda: organizations_import(path=args.path, dry_run=True), trace=args.trace)
+    step("import", lambda: organizations_import(path=args.path), trace=args.trace)
+    step("re-import", lambda: organizations_import(path=args.path), trace=args.trace)
+    print(f"organizations in the database: {Organization.objects.count()}", flush=True)
 
 
 if __name__ == "__main__":
