@@ -10,23 +10,23 @@ from cells.importing.plan import (
     CODE_MAX,
     CODE_PATTERN,
     KIND_NAMES,
-    KIND_VOCABULARY,
     MAX_LEVELS,
     NAME_MAX,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ROOT,
     SECTOR_NAMES,
-    SECTOR_VOCABULARY,
     ImportResult,
     Outside,
     Plan,
     chunks,
+    kind_code,
     path_pks,
+    sector_code,
 )
 from cells.models import Organization
 from cells.tabular import RowError, read_rows
-from cells.text import fold, normalize_spaces
+from cells.text import normalize_spaces
 
 
 def read_and_check_rows(path, plan: Plan, result: ImportResult) -> None:
@@ -92,7 +92,7 @@ def _row_errors(number: int, code: str, name: str, values: dict) -> Iterator[Row
     kind = values["kind"]
     if not kind:
         yield RowError(number, "kind", _("The kind is empty. Write one of: %(choices)s.") % _choices(KIND_NAMES))
-    elif fold(kind) not in KIND_VOCABULARY:
+    elif kind_code(kind) is None:
         yield RowError(
             number,
             "kind",
@@ -100,7 +100,7 @@ def _row_errors(number: int, code: str, name: str, values: dict) -> Iterator[Row
             % {"value": kind, **_choices(KIND_NAMES)},
         )
     sector = values.get("sector", "")
-    if sector and fold(sector) not in SECTOR_VOCABULARY:
+    if sector and sector_code(sector) is None:
         yield RowError(
             number,
             "sector",

@@ -4,6 +4,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cells.models import PATH_SEPARATOR, Organization
 from cells.tabular import RowError
@@ -58,6 +59,18 @@ def _vocabulary(names: dict) -> dict[str, str]:
 
 KIND_VOCABULARY = _vocabulary(KIND_NAMES)
 SECTOR_VOCABULARY = _vocabulary(SECTOR_NAMES)
+
+
+# A national file repeats a handful of spellings hundreds of thousands of times: fold each once.
+@lru_cache(maxsize=1024)
+def kind_code(value: str) -> str | None:
+    """The kind written as a Vietnamese name or a code, in any case and spacing; None if unknown."""
+    return KIND_VOCABULARY.get(fold(value))
+
+
+@lru_cache(maxsize=1024)
+def sector_code(value: str) -> str | None:
+    return SECTOR_VOCABULARY.get(fold(value))
 
 
 @dataclass

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 
 from cells.importing.plan import (
     BATCH_SIZE,
-    KIND_VOCABULARY,
     OPTIONAL_COLUMNS,
     PREVIEW_LIMIT,
     REQUIRED_COLUMNS,
     ROOT,
-    SECTOR_VOCABULARY,
     ImportResult,
     Outside,
     Plan,
     PlannedChange,
+    kind_code,
+    sector_code,
 )
 from cells.models import PATH_SEPARATOR, Organization
 from cells.services import organization_subtree_move
@@ -68,7 +68,7 @@ def _allocate_pks(plan: Plan) -> None:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
             )
-            keys = array("q", (row[0] for row in cursor.fetchall()))
+            keys = array("q", (row[0] for row in cursor))  # row by row: no list of 300,000 tuples
         elif connection.vendor == "sqlite":
             # The import's transaction holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else
             # can take these keys; AUTOINCREMENT never reuses a key, hence sqlite_sequence.
@@ -102,10 +102,10 @@ def _organization(plan: Plan, values: dict, organization: Organization | None = 
     organization.code = values["code"]
     organization.name = normalize_spaces(values["name"])
     organization.name_folded = fold(organization.name)
-    organization.kind = KIND_VOCABULARY[fold(values["kind"])]
+    organization.kind = kind_code(values["kind"])
     if plan.has_sector:
         sector = values.get("sector", "")
-        organization.sector = SECTOR_VOCABULARY[fold(sector)] if sector else ""
+        organization.sector = sector_code(sector) if sector else ""
     return organization
 
 
