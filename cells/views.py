@@ -9,7 +9,7 @@ from django.views.generic import TemplateView, View
 from cells import import_uploads
 from cells.access import Perm, ScopedMixin
 from cells.forms import OrganizationImportForm
-from cells.importing import KIND_NAMES, REQUIRED_COLUMNS, SECTOR_NAMES, organizations_import
+from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations
 
@@ -91,9 +91,7 @@ class OrganizationImportView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", OrganizationImportForm())
-        return super().get_context_data(
-            scope=self.scope, kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, columns=REQUIRED_COLUMNS, **kwargs
-        )
+        return super().get_context_data(scope=self.scope, kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, **kwargs)
 
     def post(self, request):
         if "token" in request.POST:
@@ -103,14 +101,16 @@ class OrganizationImportView(ScopedMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         token, path = import_uploads.store(form.cleaned_data["file"])
         result = organizations_import(path=path, dry_run=True, scope=self.scope)
-        if not result.ok:
+        if not result.ok or not (result.created or result.updated):
+            # Nothing to confirm: the problems are listed, or the file changes nothing.
             import_uploads.discard(path)
             return self.render_to_response(
                 self.get_context_data(form=form, result=result, file_name=form.cleaned_data["file"].name)
             )
         pending = request.session.get(self.session_key, {})
         pending[token] = form.cleaned_data["file"].name
-        request.session[self.session_key] = pending
+        # A few previews may wait at once (several tabs); older ones expire.
+        request.session[self.session_key] = dict(list(pending.items())[-5:])
         return self.render_to_response(
             self.get_context_data(result=result, token=token, file_name=form.cleaned_data["file"].name)
         )

@@ -109,7 +109,7 @@ def test_a_reposted_confirmation_changes_nothing(staff):
     assert snapshot() == after_first
 
 
-def test_the_same_file_twice_makes_no_second_change(staff):
+def test_the_same_file_twice_makes_no_second_change(staff, media):
     # Two uploads of one file (a double submit), both confirmed.
     first = staff.post(URL, {"file": csv_upload(NEW_CELLS)}).context["token"]
     second = staff.post(URL, {"file": csv_upload(NEW_CELLS)}).context["token"]
@@ -123,6 +123,7 @@ def test_the_same_file_twice_makes_no_second_change(staff):
     preview = staff.post(URL, {"file": csv_upload(NEW_CELLS)})
     assert "The file holds no change" in preview.content.decode()
     assert "Confirm the import" not in preview.content.decode()
+    assert waiting_files(media) == []  # nothing to confirm, nothing kept
 
 
 def test_a_token_of_another_session_imports_nothing(staff, client, charlie, tree):
