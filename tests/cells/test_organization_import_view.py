@@ -267,3 +267,24 @@ def test_an_outsider_uploading_into_their_own_scope_sees_nothing_of_ours(client,
     for name in ("Gia Miễn", "Bản Làn", "huyện Đông"):
         assert name not in body
     assert snapshot() == before
+
+
+@pytest.mark.browser
+def test_import_in_the_browser(page, alice, tmp_path):
+    from tests.cells.importfiles import write_csv
+    from tests.conftest import browser_login
+
+    path = write_csv(tmp_path, NEW_CELLS)
+    browser_login(page, "alice")
+    page.goto(page.base_url + reverse("cells:tree"))
+    page.click(f"a[href='{URL}']")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector("#import-preview")
+    assert page.locator("#import-preview tbody tr").count() == 3
+
+    page.click("input[name=token] ~ button[type=submit]")
+    page.wait_for_url("**" + reverse("cells:tree"))
+
+    assert page.locator(".alert-success").count() == 1
+    assert Organization.objects.filter(code__in=["D-A-3", "D-C", "D-C-1"]).count() == 3
