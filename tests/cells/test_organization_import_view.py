@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cells.models import Organization
-from tests.cells.importfiles import HEADER, write_xlsx
+from tests.cells.importfiles import HEADER, write_csv, write_xlsx
+from tests.conftest import browser_login
 
 URL = reverse("cells:import")
 
