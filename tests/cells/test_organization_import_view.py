@@ -272,9 +272,6 @@ def test_an_outsider_uploading_into_their_own_scope_sees_nothing_of_ours(client,
 
 @pytest.mark.browser
 def test_import_in_the_browser(page, alice, tmp_path):
-    from tests.cells.importfiles import write_csv
-    from tests.conftest import browser_login
-
     path = write_csv(tmp_path, NEW_CELLS)
     browser_login(page, "alice")
     page.goto(page.base_url + reverse("cells:tree"))
