@@ -1,10 +1,15 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from cells import import_uploads
 from cells.access import Perm, ScopedMixin
+from cells.forms import OrganizationImportForm
+from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations
 
@@ -70,3 +75,68 @@ class SearchView(ScopedMixin, TemplateView):
         results = search_organizations(self.scoped(Organization.objects.all()), query) if query else None
         page = Paginator(results, self.per_page).get_page(self.request.GET.get("page")) if results is not None else None
         return super().get_context_data(query=query, page=page, **kwargs)
+
+
+class OrganizationImportView(ScopedMixin, TemplateView):
+    """Upload a file of organizations, see its problems or a preview, then confirm.
+
+    The uploaded file waits in MEDIA_ROOT between the preview and the confirmation, named by a
+    random token that only this user's session knows. Confirming claims the file by renaming
+    it, so a second click or a re-posted form finds nothing to import and changes nothing.
+    """
+
+    permission = Perm.MANAGE_ORGANIZATIONS
+    template_name = "cells/organization_import.html"
+    session_key = "organization_imports"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", OrganizationImportForm())
+        return super().get_context_data(scope=self.scope, kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, **kwargs)
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.confirm(request, request.POST["token"])
+        form = OrganizationImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        token, path = import_uploads.store(form.cleaned_data["file"])
+        result = organizations_import(path=path, dry_run=True, scope=self.scope)
+        if not result.ok or not (result.created or result.updated):
+            # Nothing to confirm: the problems are listed, or the file changes nothing.
+            import_uploads.discard(path)
+            return self.render_to_response(
+                self.get_context_data(form=form, result=result, file_name=form.cleaned_data["file"].name)
+            )
+        pending = request.session.get(self.session_key, {})
+        pending[token] = form.cleaned_data["file"].name
+        # A few previews may wait at once (several tabs); older ones expire.
+        request.session[self.session_key] = dict(list(pending.items())[-5:])
+        return self.render_to_response(
+            self.get_context_data(result=result, token=token, file_name=form.cleaned_data["file"].name)
+        )
+
+    def confirm(self, request, token):
+        pending = request.session.get(self.session_key, {})
+        file_name = pending.pop(token, None)
+        request.session[self.session_key] = pending
+        claimed = import_uploads.claim(token) if file_name else None
+        if claimed is None:
+            messages.info(
+                request,
+                _("This file has already been imported, or its preview has expired. Upload it again to check it."),
+            )
+            return redirect("cells:import")
+        try:
+            result = organizations_import(
+                path=claimed, scope=self.scope, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR")
+            )
+        finally:
+            import_uploads.discard(claimed)
+        if not result.ok:
+            return self.render_to_response(self.get_context_data(result=result, file_name=file_name))
+        messages.success(
+            request,
+            _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"file": file_name, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        return redirect("cells:tree")

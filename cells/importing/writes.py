@@ -1,0 +1,284 @@
+"""Writing a checked organization file: keys, paths, bulk writes, moves and the audit trail."""
+
+import sqlite3
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from auditlog.cid import get_cid
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from cells.importing.plan import (
+    BATCH_SIZE,
+    OPTIONAL_COLUMNS,
+    PREVIEW_LIMIT,
+    REQUIRED_COLUMNS,
+    ROOT,
+    ImportResult,
+    Outside,
+    Plan,
+    PlannedChange,
+    kind_code,
+    sector_code,
+)
+from cells.models import PATH_SEPARATOR, Organization
+from cells.services import organization_subtree_move
+from cells.tabular import TabularFileError, read_rows
+from cells.text import fold, normalize_spaces
+
+UPDATED_FIELDS = ["name", "name_folded", "kind", "sector", "parent", "path", "depth"]
+
+
+def apply(path, plan: Plan, result: ImportResult, *, dry_run: bool, actor, remote_addr) -> None:
+    """Stream the file once more and write it in batches (or only count, in a dry run).
+
+    New organizations get their keys before they are written, so each is inserted once with
+    its final parent and path; changed ones are updated; each gets one audit entry.
+    """
+    if not dry_run:
+        _allocate_pks(plan)
+    audit = _Audit(actor=actor, remote_addr=remote_addr)
+    moves = []
+    batch = []
+    for item in _rows_again(path, plan):
+        batch.append(item)
+        if len(batch) >= BATCH_SIZE:
+            _apply_batch(plan, batch, result, moves, audit, dry_run)
+            batch = []
+    _apply_batch(plan, batch, result, moves, audit, dry_run)
+    # Deepest first: a subtree moved inside a moving subtree is already in place when its
+    # ancestor's move runs, and no longer lies under the ancestor's old path.
+    for old_path, new_path in sorted(moves, key=lambda move: -move[0].count(PATH_SEPARATOR)):
+        organization_subtree_move(old_path=old_path, new_path=new_path)
+
+
+def _allocate_pks(plan: Plan) -> None:
+    """Reserve primary keys for the new rows, so their paths are known before they are written."""
+    count = sum(plan.new)
+    if not count:
+        return
+    table = Organization._meta.db_table
+    column = Organization._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            )
+            keys = array("q", (row[0] for row in cursor))  # row by row: no list of 300,000 tuples
+        elif connection.vendor == "sqlite":
+            # The import's transaction holds SQLite's write lock (BEGIN IMMEDIATE), so nobody else
+            # can take these keys; AUTOINCREMENT never reuses a key, hence sqlite_sequence.
+            cursor.execute(f'SELECT MAX("{column}") FROM "{table}"')  # names from the model, not from input
+            top = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            first = max(top, row[0] if row else 0) + 1
+            keys = array("q", range(first, first + count))
+        else:
+            raise NotImplementedError(f"importing organizations on {connection.vendor}")
+    position = 0
+    for i in range(len(plan.rows)):
+        if plan.new[i]:
+            plan.pks[i] = keys[position]
+            position += 1
+
+
+def _rows_again(path, plan: Plan) -> Iterator[tuple[int, dict]]:
+    """The valid rows once more, each with its index; the file must not have changed meanwhile."""
+    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+        i = plan.index.get(values["code"])
+        if i is None or plan.rows[i] != number:
+            raise TabularFileError(_("The file changed while it was being imported. Import it again."))
+        yield i, values
+
+
+def _organization(plan: Plan, values: dict, organization: Organization | None = None) -> Organization:
+    """The organization as the row describes it, on top of `organization` when it exists."""
+    organization = organization or Organization(path="", depth=0)
+    organization.code = values["code"]
+    organization.name = normalize_spaces(values["name"])
+    organization.name_folded = fold(organization.name)
+    organization.kind = kind_code(values["kind"])
+    if plan.has_sector:
+        sector = values.get("sector", "")
+        organization.sector = sector_code(sector) if sector else ""
+    return organization
+
+
+def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run: bool) -> None:
+    if not batch:
+        return
+    existing_pks = [plan.pks[i] for i, _values in batch if not plan.new[i]]
+    before = {}
+    if existing_pks:
+        queryset = Organization.objects.filter(pk__in=existing_pks).annotate(parent_code_before=F("parent__code"))
+        before = {organization.pk: organization for organization in queryset.order_by()}
+    created, changed, entries = [], [], []
+    for i, values in batch:
+        if plan.new[i]:
+            result.created += 1
+            _preview(result, plan, i, values, None)
+            if not dry_run:
+                new = _organization(plan, values)
+                new.pk, new.parent_id = plan.pks[i], _parent_pk(plan, i)
+                new.path = _final_path(plan, i)
+                new.depth = new.path.count(PATH_SEPARATOR) - 2
+                created.append(new)
+                entries.append(audit.entry(new, LogEntry.Action.CREATE, _diff(None, new)))
+            continue
+        old = before[plan.pks[i]]
+        new = _organization(plan, values, Organization(**{f.attname: getattr(old, f.attname) for f in _COLUMNS}))
+        new.parent_id = _parent_pk(plan, i)
+        if new.parent_id != old.parent_id:
+            result.moved += 1
+            if not dry_run:
+                new.path = _final_path(plan, i)
+                new.depth = new.path.count(PATH_SEPARATOR) - 2
+                moves.append((old.path, new.path))
+        diff = _diff(old, new)
+        if not diff:
+            result.unchanged += 1
+            continue
+        result.updated += 1
+        _preview(result, plan, i, values, old)
+        if not dry_run:
+            changed.append(new)
+            entries.append(audit.entry(new, LogEntry.Action.UPDATE, diff))
+    if created:
+        Organization.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    if changed:
+        Organization.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=BATCH_SIZE)
+    if entries:
+        LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+
+# Final paths, from the keys: kept only for rows that have rows below them.
+
+
+def _final_path(plan: Plan, i: int) -> str:
+    """Row `i`'s materialized path after the import."""
+    chain = []
+    while i not in plan.paths:
+        chain.append(i)
+        reference = plan.parents[i]
+        if reference >= 0:
+            i = reference
+            continue
+        prefix = PATH_SEPARATOR if reference == ROOT else _outside_path(plan, plan.outside[-2 - reference])
+        break
+    else:
+        prefix = plan.paths[i]
+    for j in reversed(chain):
+        prefix = f"{prefix}{plan.pks[j]}{PATH_SEPARATOR}"
+        if plan.has_children[j]:
+            plan.paths[j] = prefix
+    return prefix
+
+
+def _outside_path(plan: Plan, outside: Outside) -> str:
+    if outside.anchor == ROOT:
+        return outside.path
+    return _final_path(plan, outside.anchor) + outside.path[len(outside.anchor_path) :]
+
+
+def _parent_pk(plan: Plan, i: int) -> int | None:
+    reference = plan.parents[i]
+    if reference == ROOT:
+        return None
+    if reference >= 0:
+        return plan.pks[reference] or -1  # -1: a new parent in a dry run, which has no key yet
+    return plan.outside[-2 - reference].pk
+
+
+# The preview and the audit trail.
+
+
+def _preview(result: ImportResult, plan: Plan, i: int, values: dict, old: Organization | None) -> None:
+    if len(result.changes) >= PREVIEW_LIMIT:
+        return
+    new = _organization(plan, values)
+    change = PlannedChange(row=plan.rows[i], code=new.code, name=new.name, created=old is None)
+    if old is not None:
+        if old.name != new.name:
+            change.fields.append(("name", old.name, new.name))
+        if old.kind != new.kind:
+            change.fields.append(("kind", old.get_kind_display(), new.get_kind_display()))
+        if plan.has_sector and old.sector != new.sector:
+            change.fields.append(("sector", old.get_sector_display(), new.get_sector_display()))
+        parent_code = values["parent_code"]
+        if (old.parent_code_before or "") != parent_code:
+            change.fields.append(("parent_code", old.parent_code_before or "", parent_code))
+    result.changes.append(change)
+
+
+_COLUMNS = Organization._meta.concrete_fields
+
+
+def _diff(old: Organization | None, new: Organization) -> dict:
+    """Changed columns as `{name: [before, after]}` in text, as django-auditlog records them."""
+    changes = {}
+    for column in _COLUMNS:
+        after = _text(getattr(new, column.attname))
+        before = _text(getattr(old, column.attname)) if old is not None else "None"
+        if before != after:
+            changes[column.name] = [before, after]
+    return changes
+
+
+def _text(value) -> str:
+    return "None" if value is None else str(value)
+
+
+class _Audit:
+    """Audit entries for rows written in bulk, which django-auditlog's signals do not see."""
+
+    def __init__(self, *, actor, remote_addr):
+        self.content_type = ContentType.objects.get_for_model(Organization)
+        self.actor = actor if getattr(actor, "pk", None) else None
+        self.actor_email = getattr(self.actor, "email", None) or None
+        self.remote_addr = remote_addr
+        self.cid = get_cid()
+
+    def entry(self, organization: Organization, action: int, changes: dict) -> LogEntry:
+        return LogEntry(
+            content_type=self.content_type,
+            object_pk=str(organization.pk),
+            object_id=organization.pk,
+            object_repr=str(organization),
+            action=action,
+            changes=changes,
+            actor=self.actor,
+            actor_email=self.actor_email,
+            remote_addr=self.remote_addr,
+            cid=self.cid,
+        )
+
+
+@contextmanager
+def sqlite_real_parameter_limit():
+    """Let bulk writes on SQLite use the library's real parameter limit.
+
+    Django 5.2 assumes SQLite's historical 999 parameters per statement and cuts a bulk insert
+    into batches of about 80 rows; SQLite 3.32 and later allow 32,766. With the real limit a
+    batch of BATCH_SIZE rows is one statement on SQLite as on PostgreSQL, so the number of
+    queries grows with the file only by a few per batch.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    features = connection.features
+    shadowed = "max_query_params" in vars(features)
+    previous = features.max_query_params
+    features.max_query_params = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    try:
+        yield
+    finally:
+        if shadowed:
+            features.max_query_params = previous
+        else:
+            del features.max_query_params

@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cells.importing import organizations_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import organizations from a CSV (UTF-8) or XLSX file with the columns code, name, kind, parent_code "
+        "and optionally sector. All or nothing: any invalid row rejects the whole file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .csv or .xlsx file")
+        parser.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
+
+    def handle(self, *args, file, dry_run=False, **options):
+        result = organizations_import(path=file, dry_run=dry_run)
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("The file was not imported: %(count)s problem(s) found. Nothing was changed.")
+                % {"count": len(result.errors)}
+            )
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        if dry_run:
+            self.stdout.write(
+                _(
+                    "Dry run, nothing was written. Would create %(created)s, update %(updated)s and leave "
+                    "%(unchanged)s unchanged."
+                )
+                % counts
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(_("Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % counts)
+            )
