@@ -35,7 +35,9 @@ def entries(po_text):
 
 def _catalog(mo_path):
     with open(mo_path, "rb") as handle:
-        return gettext.GNUTranslations(handle)._catalog
+        catalog = gettext.GNUTranslations(handle)._catalog
+    catalog.pop("", None)  # the header: msgfmt and polib write different metadata
+    return catalog
 
 
 def _field(block, key):

@@ -28,7 +28,15 @@ def fill(locale, translations):
     po_path = LOCALE / locale / "LC_MESSAGES" / "django.po"
     po = polib.pofile(str(po_path), wrapwidth=120)
     po.metadata.update(HEADERS[locale])
-    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.metadata.update(
+        {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Project-Id-Version": "vanlang",
+            "Language-Team": "Vanlang <vanlang@localhost>",
+            "Last-Translator": "Vanlang <vanlang@localhost>",
+            "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+        }
+    )
     missing = []
     for entry in po:
         if entry.obsolete:
