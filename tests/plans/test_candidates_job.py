@@ -25,6 +25,7 @@ def candidates(year):
     return {c.organization.code: c for c in Candidate.objects.filter(year=year).select_related("organization")}
 
 
+@pytest.mark.vietnamese  # the reasons are stored in the default language
 def test_flags_complete_and_incomplete_with_their_reasons(tree):
     classify(tree.a, 2018, "complete")
     classify(tree.b, 2018, "good")
@@ -48,6 +49,7 @@ def test_draft_results_are_not_flagged(tree):
     assert not Candidate.objects.exists()
 
 
+@pytest.mark.vietnamese  # the reasons are stored in the default language
 def test_three_weak_years_and_a_fall_are_reasons(tree):
     for year in (2016, 2017, 2018):
         classify(tree.a, year, "complete")
@@ -178,6 +180,7 @@ def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
     assert large <= 14
 
 
+@pytest.mark.vietnamese  # the reasons are stored in the default language
 def test_a_fall_from_complete_to_incomplete_is_a_reason(tree):
     classify(tree.a, 2017, "complete")
     classify(tree.a, 2018, "incomplete")
