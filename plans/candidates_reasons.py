@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
+from cells.signals import admission_signals, meeting_signals
 
 ReasonProvider = Callable[[int, list[int]], dict[int, list[str]]]
 
@@ -54,7 +55,18 @@ def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list
     return reasons
 
 
-# The integrator appends the meeting and admission signals (issue 5) here.
+def meeting_reasons(year: int, organization_ids: list[int]) -> dict[int, list[str]]:
+    """Cells that met fewer than 10 times in the year (cells.signals, one query)."""
+    return meeting_signals(year=year, organization_ids=organization_ids)
+
+
+def admission_reasons(year: int, organization_ids: list[int]) -> dict[int, list[str]]:
+    """Cells that went years without admitting a member (cells.signals, one query)."""
+    return admission_signals(year=year, organization_ids=organization_ids)
+
+
 REASON_PROVIDERS: list[ReasonProvider] = [
     weak_years_reasons,
+    meeting_reasons,
+    admission_reasons,
 ]

@@ -213,7 +213,7 @@ VANLANG_ORGANIZATION_PANELS = []
 
 # The watch list (cells:watch_list) keeps the units rated good or above: a callable
 # (year, organization_ids) -> {organization_id: level label}, provided by `assessments`.
-VANLANG_WATCH_LIST_RATINGS = None
+VANLANG_WATCH_LIST_RATINGS = "assessments.queries.rated_good_or_above"
 
 # Admission candidates' and absent members' names are personal data: the audit log masks them.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (

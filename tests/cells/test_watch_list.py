@@ -23,7 +23,8 @@ def signals(tree):
     make_meeting(tree.y1, date=D(2016, 1, 5))  # another district
 
 
-def test_without_ratings_every_unit_with_a_signal_is_listed(client, tree, alice, django_assert_num_queries):
+def test_without_ratings_every_unit_with_a_signal_is_listed(client, tree, alice, settings, django_assert_num_queries):
+    settings.VANLANG_WATCH_LIST_RATINGS = None
     signals(tree)
     client.force_login(alice)
     # 1 session, 2 user, 3 role, 4 grassroots organizations in scope, 5 meeting signals, 6 admission signals
@@ -47,7 +48,23 @@ def test_with_ratings_only_units_rated_good_or_above_are_listed(client, tree, al
     assert "Hoàn thành tốt nhiệm vụ" in response.content.decode()
 
 
-def test_a_secretary_sees_only_the_own_unit(client, tree, bob):
+def test_a_secretary_sees_only_the_own_unit(client, tree, bob, settings):
+    settings.VANLANG_WATCH_LIST_RATINGS = None
     signals(tree)
     client.force_login(bob)
     assert [row["unit"].code for row in client.get(URL).context["rows"]] == ["D-A"]
+
+
+def test_the_ratings_come_from_the_final_classifications(client, tree, alice):
+    from assessments.models import Classification
+    from tests.assessments.factories import classify
+
+    signals(tree)
+    classify(tree.a, 2016, "good")
+    classify(tree.b, 2016, "complete")  # weak: on the candidates list, not the watch list
+    client.force_login(alice)
+    response = client.get(URL)
+    assert response.context["ratings_known"]
+    assert [row["unit"].code for row in response.context["rows"]] == ["D-A"]
+    Classification.objects.filter(organization=tree.a).update(state=Classification.State.DRAFT)
+    assert client.get(URL).context["rows"] == []

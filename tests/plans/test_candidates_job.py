@@ -174,10 +174,11 @@ def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
     small = _queries_of_a_run(rerun=rerun)
     _add_units(tree, 3, 37)
     large = _queries_of_a_run(rerun=rerun)
-    # Progress updates (5), weak results (1), one per reason provider (1), stored candidates (1),
-    # current results (1), the bulk writes and the transaction: the same whatever the number of units.
+    # The run's row and its progress (one update per step and per reason provider), weak results
+    # (1), one query per reason provider (3: weak years, meetings, admissions), stored candidates
+    # (1), current results (1), the bulk writes and the transaction: the same whatever the number of units.
     assert small == large
-    assert large <= 14
+    assert large <= 18
 
 
 @pytest.mark.vietnamese  # the reasons are stored in the default language
@@ -187,3 +188,20 @@ def test_a_fall_from_complete_to_incomplete_is_a_reason(tree):
     candidates_flag(year=2018)
     fall = vi("Down from “%(label)s” in %(year)s.") % {"label": "Hoàn thành nhiệm vụ", "year": 2017}
     assert candidates(2019)["D-A"].reasons[-1] == fall
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_meeting_and_admission_signals_are_reasons(tree):
+    import datetime
+
+    from tests.cells.factories import make_admission, make_meeting
+
+    for month in range(1, 7):
+        make_meeting(tree.a1, date=datetime.date(2018, month, 5))  # Nặm Bao: 6 of 12
+    make_admission(tree.b1, decision=datetime.date(2014, 5, 5))  # Pò Cại: none since 2014
+    classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "incomplete")
+    candidates_flag(year=2018)
+    found = candidates(2019)
+    assert any("Nặm Bao" in reason and "6/12" in reason for reason in found["D-A"].reasons)
+    assert any("Pò Cại" in reason for reason in found["D-B"].reasons)
