@@ -247,8 +247,9 @@ def build():
     ]
     for username, role, scope, full_name in logins:
         user = user_role_grant(username=username, role=role, organization=scope, password=None)
-        # Vietnamese names read family name first: "Lý Thị Hạnh" is shown whole by get_full_name().
-        first, _, last = full_name.rpartition(" ")
+        # Django's fields: first_name the given name, last_name the family and middle names; pages
+        # show them in the Vietnamese order, family name first.
+        last, _, first = full_name.rpartition(" ")
         if not user.has_usable_password() or (user.first_name, user.last_name) != (first, last):
             user.first_name, user.last_name = first, last
             if not user.has_usable_password():

@@ -18,7 +18,7 @@ def candidates_in(*, scope: Organization, year: int, text: str = "", level: str 
         queryset = queryset.filter(level=level)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.select_related("organization", "classification", "decided_by").order_by(
+    return queryset.select_related("organization", "classification", "decided_by", "plan").order_by(
         "status", "organization__code"
     )
 
