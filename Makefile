@@ -18,7 +18,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	touch $@
 
 setup: system-packages $(VENV)/.installed
-setup-dev: $(VENV)/.installed-dev
+setup-dev: system-packages $(VENV)/.installed-dev
 
 migrate: setup
 	$(PY) manage.py migrate --no-input

@@ -30,6 +30,10 @@ class OrganizationAdmin(AuditedAdmin):
     list_select_related = ["parent"]
     raw_id_fields = ["parent", "successor"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Organizations are never deleted: a dissolved unit keeps its years (set `dissolved`).
+        return False
+
 
 @admin.register(UserRole)
 class UserRoleAdmin(AuditedAdmin):

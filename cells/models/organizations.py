@@ -65,7 +65,7 @@ class Organization(models.Model):
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' in any collation.
             models.Index(fields=["path"], name="cells_org_path_idx", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["parent", "name"], name="cells_org_parent_name_idx"),
+            models.Index(fields=["parent", "name_folded"], name="cells_org_parent_folded_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -205,3 +205,10 @@ def test_users_are_deactivated_not_deleted(client, tree, superuser, bob):
     client.force_login(superuser)
     assert client.post(admin_url(User, "delete", bob.pk), {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=bob.pk).exists()
+
+
+def test_organizations_are_never_deleted(client, tree, superuser):
+    """A dissolved unit keeps its years: it gets a dissolution date, it is not deleted."""
+    client.force_login(superuser)
+    assert client.post(admin_url(Organization, "delete", tree.a1.pk), {"post": "yes"}).status_code == 403
+    assert Organization.objects.filter(pk=tree.a1.pk).exists()
