@@ -162,6 +162,8 @@ def test_dry_run_reports_and_writes_nothing(tmp_path, tree):
     out, _ = run(write_csv(tmp_path, rows), "--dry-run")
 
     assert "Dry run, nothing was written. Would create 4, update 1 and leave 0 unchanged." in out
+    assert "Row 2: update D-A: name: Đảng bộ xã Gia Miễn → Đảng bộ xã Gia Miễn mới" in out
+    assert "Row 3: create H-C0-0 (Chi bộ thôn 0)" in out
     assert snapshot() == before
 
 
