@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from cells.importing import MAX_LEVELS, organizations_import
@@ -161,6 +162,8 @@ def test_dry_run_reports_and_writes_nothing(tmp_path, tree):
     out, _ = run(write_csv(tmp_path, rows), "--dry-run")
 
     assert "Dry run, nothing was written. Would create 4, update 1 and leave 0 unchanged." in out
+    assert "Row 2: update D-A: name: Đảng bộ xã Gia Miễn → Đảng bộ xã Gia Miễn mới" in out
+    assert "Row 3: create H-C0-0 (Chi bộ thôn 0)" in out
     assert snapshot() == before
 
 
@@ -461,3 +464,20 @@ def test_query_count_does_not_grow_with_rows(tmp_path, django_assert_max_num_que
     with django_assert_max_num_queries(len(update_small)):
         assert organizations_import(path=write_csv(tmp_path, renamed, name="l2.csv")).updated == 500
     assert LogEntry.objects.filter(action=LogEntry.Action.UPDATE).count() == 550
+
+
+@pytest.mark.django_db
+def test_auditors_see_the_import_in_the_admin_history(tmp_path, tree, auditor, client):
+    run(write_csv(tmp_path, [("D-A", "Đảng bộ xã Gia Miễn (sửa)", "grassroots_committee", "D", "commune")]))
+    run(write_csv(tmp_path, [("D-A-9", "Chi bộ Khuổi Mò", "cell", "D-A", "")], name="new.csv"))
+    client.force_login(auditor)
+    client.cookies["django_language"] = "en"
+
+    changed = client.get(reverse("admin:cells_organization_auditlog", args=[tree.a.pk]))
+    created = client.get(reverse("admin:cells_organization_auditlog", args=[org("D-A-9").pk]))
+
+    assert changed.status_code == created.status_code == 200
+    assert [entry.action for entry in changed.context["log_entries"]][:1] == [LogEntry.Action.UPDATE]
+    assert "Đảng bộ xã Gia Miễn (sửa)" in changed.content.decode()
+    assert [entry.action for entry in created.context["log_entries"]] == [LogEntry.Action.CREATE]
+    assert "Khuổi Mò" in created.content.decode()

@@ -25,6 +25,11 @@ class Command(BaseCommand):
             )
         counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         if dry_run:
+            for change in result.changes:
+                self.stdout.write(self._describe(change))
+            hidden = result.created + result.updated - len(result.changes)
+            if hidden > 0:
+                self.stdout.write(_("… and %(count)s more changes.") % {"count": hidden})
             self.stdout.write(
                 _(
                     "Dry run, nothing was written. Would create %(created)s, update %(updated)s and leave "
@@ -36,3 +41,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(_("Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s.") % counts)
             )
+
+    @staticmethod
+    def _describe(change) -> str:
+        if change.created:
+            return _("Row %(row)s: create %(code)s (%(name)s)") % {
+                "row": change.row,
+                "code": change.code,
+                "name": change.name,
+            }
+        fields = "; ".join(f"{column}: {before or '-'} → {after or '-'}" for column, before, after in change.fields)
+        values = {"row": change.row, "code": change.code, "fields": fields}
+        return _("Row %(row)s: update %(code)s: %(fields)s") % values
