@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from assessments.models import Classification  # noqa: E402
 from assessments.rules import rule_set_for  # noqa: E402
 from cells.models import Organization  # noqa: E402
-from plans.candidates import candidates_flag  # noqa: E402
 from plans.models import Candidate, JobRun  # noqa: E402
+from plans.services.candidates import candidates_flag  # noqa: E402
 
 UPPER = 3_300
 PER_UPPER = 17  # 3,300 × 17 ≈ 56,000 grassroots organizations

@@ -1,19 +1,37 @@
 from django.urls import path
 
-from cells import views
+from cells.views import admissions, meetings, organizations, watch
 
 app_name = "cells"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("to-chuc/", views.TreeView.as_view(), name="tree"),
-    path("tim-kiem/", views.SearchView.as_view(), name="search"),
-    path("nhap-to-chuc/", views.OrganizationImportView.as_view(), name="import"),
-    path("to-chuc/<str:org_code>/", views.OrganizationDetailView.as_view(), name="detail"),
-    path("to-chuc/<str:org_code>/nhanh/", views.ChildrenView.as_view(), name="children"),
+    # The organization tree
+    path("", organizations.HomeView.as_view(), name="home"),
+    path("to-chuc/", organizations.TreeView.as_view(), name="tree"),
+    path("tim-kiem/", organizations.SearchView.as_view(), name="search"),
+    path("nhap-to-chuc/", organizations.OrganizationImportView.as_view(), name="import"),
+    path("to-chuc/<str:org_code>/", organizations.OrganizationDetailView.as_view(), name="detail"),
+    path("to-chuc/<str:org_code>/nhanh/", organizations.ChildrenView.as_view(), name="children"),
+    # Cell meetings
+    path("sinh-hoat/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("sinh-hoat/ghi/", meetings.MeetingEditView.as_view(), name="meeting_create"),
+    path("sinh-hoat/<int:meeting_id>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("sinh-hoat/<int:meeting_id>/sua/", meetings.MeetingEditView.as_view(), name="meeting_update"),
+    path("sinh-hoat/<int:meeting_id>/bien-ban/", meetings.MeetingScanView.as_view(), name="meeting_scan"),
+    path("sinh-hoat/tong-hop/<str:org_code>/<int:year>/", meetings.ComplianceView.as_view(), name="meeting_compliance"),
+    # Party development
+    path(
+        "phat-trien-dang/<str:org_code>/<int:year>/",
+        admissions.AdmissionOverviewView.as_view(),
+        name="admission_overview",
+    ),
+    path(
+        "phat-trien-dang/<str:org_code>/<int:year>/chi-tieu/",
+        admissions.QuotaEditView.as_view(),
+        name="admission_quotas",
+    ),
+    path("ket-nap/ghi/", admissions.AdmissionEditView.as_view(), name="admission_create"),
+    path("ket-nap/<int:admission_id>/sua/", admissions.AdmissionEditView.as_view(), name="admission_update"),
+    # Units rated well that still carry warning signals
+    path("theo-doi/<int:year>/", watch.WatchListView.as_view(), name="watch_list"),
 ]
-
-# Meetings, admissions and the watch list (cells/meeting_urls.py).
-from cells.meeting_urls import urlpatterns as meeting_urlpatterns  # noqa: E402
-
-urlpatterns += meeting_urlpatterns

@@ -9,8 +9,8 @@ class PlansConfig(AppConfig):
     def ready(self):
         # The candidate job runs when a year's results become final (issue 3).
         from assessments.signals import results_finalized
-        from plans.candidates_signals import on_results_finalized
+        from plans.receivers import on_results_finalized
 
-        results_finalized.connect(on_results_finalized, dispatch_uid="plans.candidates.results_finalized")
+        results_finalized.connect(on_results_finalized, dispatch_uid="plans.services.candidates.results_finalized")
         # The reminder task lives outside `tasks.py`; import it so workers register it.
         from plans import reminders  # noqa: F401

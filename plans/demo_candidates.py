@@ -2,9 +2,9 @@
 Tân Mỹ from 2017, Thụy Hùng (and three others) from 2018."""
 
 from cells.models import Organization
-from plans.candidates import candidates_flag
-from plans.candidates_schedule import DEFAULT, candidates_schedule_get, candidates_schedule_set
 from plans.models import JobRun
+from plans.services.candidates import candidates_flag
+from plans.services.schedule import DEFAULT, candidates_schedule_get, candidates_schedule_set
 
 DEMO_YEARS = (2016, 2017, 2018)
 

@@ -2,7 +2,7 @@
 
 from plans.models import Plan
 from plans.outcomes import Outcome, outcome_of
-from plans.plan_queries import plans_with_levels
+from plans.queries.plans import plans_with_levels
 
 
 def support_plans_panel(*, request, organization, scope):

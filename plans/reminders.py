@@ -5,7 +5,7 @@ Kept out of `plans/tasks.py`, which holds the candidate job; registered by `Plan
 
 from celery import shared_task
 
-from plans.plan_services import reminders_send
+from plans.services.plans import reminders_send
 
 
 @shared_task(name="plans.send_task_reminders", time_limit=10 * 60, soft_time_limit=9 * 60)

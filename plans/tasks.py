@@ -4,8 +4,8 @@ from dataclasses import asdict
 from celery import shared_task
 
 from cells.models import Organization
-from plans.candidates import candidates_flag, latest_final_year
 from plans.models import JobRun
+from plans.services.candidates import candidates_flag, latest_final_year
 
 # A national year (~55,000 grassroots organizations) takes seconds; the limits catch a stuck run.
 CANDIDATE_SOFT_LIMIT = 10 * 60

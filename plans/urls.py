@@ -1,6 +1,8 @@
 from django.urls import path
 
-from plans import plan_views, task_views, views_candidates
+from plans.views import candidates as views_candidates
+from plans.views import plans as plan_views
+from plans.views import tasks as task_views
 
 app_name = "plans"
 

@@ -29,7 +29,7 @@ def test_the_story_and_idempotence(db, client):
     assert meeting_signals(year=2017, organization_ids=[gia_mien.pk]) == {}
 
     tan_my = Organization.objects.get(code="VL-TANMY")
-    from cells.admission_views import cell_admission_rows
+    from cells.views.admissions import cell_admission_rows
 
     rows = {row["code"]: row for row in cell_admission_rows(tan_my, 2018)}
     assert rows["VL-TANMY-POCAI"]["admitted"] == 1 and rows["VL-TANMY-POCAI"]["last_before"].year == 2014

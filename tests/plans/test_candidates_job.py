@@ -1,4 +1,4 @@
-"""The candidate job (plans.candidates.candidates_flag): who is flagged, with which reasons, and
+"""The candidate job (plans.services.candidates.candidates_flag): who is flagged, with which reasons, and
 what a second run or a correction does."""
 
 import pytest
@@ -8,9 +8,9 @@ from django.utils import translation
 
 from assessments.models import Classification
 from cells.models import Organization
-from plans import candidates_reasons
-from plans.candidates import candidates_flag
 from plans.models import Candidate, JobRun
+from plans.services import reasons as candidates_reasons
+from plans.services.candidates import candidates_flag
 from tests.assessments.factories import classify
 from tests.conftest import make_org
 
@@ -142,7 +142,7 @@ def test_reason_providers_plug_in(tree, monkeypatch):
         return {tree.a.pk: ["Chi bộ Nặm Bao sinh hoạt 6 lần"], tree.b.pk: ["not a candidate: ignored"]}
 
     monkeypatch.setattr(candidates_reasons, "REASON_PROVIDERS", [*candidates_reasons.REASON_PROVIDERS, few_meetings])
-    monkeypatch.setattr("plans.candidates.REASON_PROVIDERS", candidates_reasons.REASON_PROVIDERS)
+    monkeypatch.setattr("plans.services.candidates.REASON_PROVIDERS", candidates_reasons.REASON_PROVIDERS)
     classify(tree.a, 2018, "complete")
     classify(tree.b, 2018, "good")
     candidates_flag(year=2018)

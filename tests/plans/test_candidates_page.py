@@ -10,8 +10,8 @@ from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from cells.models import Organization
-from plans.candidates import candidates_flag
 from plans.models import Candidate, JobRun
+from plans.services.candidates import candidates_flag
 from tests.assessments.factories import classify
 from tests.conftest import make_org
 

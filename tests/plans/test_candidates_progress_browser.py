@@ -2,8 +2,8 @@
 
 import pytest
 
-from plans.candidates import candidates_flag
 from plans.models import JobRun
+from plans.services.candidates import candidates_flag
 from tests.assessments.factories import classify
 from tests.conftest import browser_login
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 
 from assessments.models import Classification
-from plans.candidates import candidates_run_start
 from plans.models import Candidate, JobRun
+from plans.services.candidates import candidates_run_start
 from tests.assessments.factories import classify
 from vanlang.celery import app
 

@@ -117,6 +117,6 @@ def test_from_the_decision_to_the_outcome(page, tree, alice, standing, transacti
 
 
 def plan_outcome(plan):
-    from plans.plan_queries import consolidation
+    from plans.queries.plans import consolidation
 
     return consolidation(plan.organization).rows[0].outcome

@@ -7,8 +7,8 @@ from django.core import mail
 from django.db import IntegrityError
 
 from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
-from plans.plan_services import reminders_send
 from plans.reminders import send_task_reminders
+from plans.services.plans import reminders_send
 from tests.plans.factories import make_plan, make_task
 
 TODAY = datetime.date(2018, 6, 20)
@@ -76,7 +76,7 @@ def test_a_failed_send_leaves_no_log_so_the_next_run_tries_again(tasks, monkeypa
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("plans.plan_services.send_mail", broken)
+    monkeypatch.setattr("plans.services.plans.send_mail", broken)
     with pytest.raises(ConnectionRefusedError):
         reminders_send(today=TODAY)
     assert not ReminderLog.objects.exists()

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from cells.models import Organization
-from plans.plan_queries import consolidation
+from plans.queries.plans import consolidation
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from cells.models import Organization
-from plans.candidates import candidates_flag
 from plans.models import Candidate, JobRun
+from plans.services.candidates import candidates_flag
 
 
 class Command(BaseCommand):

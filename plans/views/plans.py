@@ -16,13 +16,8 @@ from django.views.generic import TemplateView, View
 from assessments.models import Level
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
-from plans import plan_services as services
 from plans.actuals import plan_actuals
-from plans.models import Candidate, Plan
-from plans.outcomes import Outcome, outcome_of
-from plans.pdf import PdfUnavailable, plan_pdf
-from plans.people import person_name
-from plans.plan_forms import (
+from plans.forms.plans import (
     DecisionForm,
     ManualSelectionForm,
     PlanForm,
@@ -30,8 +25,13 @@ from plans.plan_forms import (
     target_initial,
     targets_from,
 )
-from plans.plan_queries import consolidation as consolidation_of
-from plans.plan_queries import plans_with_levels, tasks_with_urgency
+from plans.models import Candidate, Plan
+from plans.outcomes import Outcome, outcome_of
+from plans.pdf import PdfUnavailable, plan_pdf
+from plans.people import person_name
+from plans.queries.plans import consolidation as consolidation_of
+from plans.queries.plans import plans_with_levels, tasks_with_urgency
+from plans.services import plans as services
 
 Role = UserRole.Role
 

@@ -13,9 +13,9 @@ from django.views.generic import TemplateView
 
 from cells.access import Perm, ScopedMixin
 from cells.compliance import year_bounds
-from cells.meeting_views import year_or_404
 from cells.models import Organization
 from cells.signals import admission_signals, meeting_signals
+from cells.views.meetings import year_or_404
 
 
 def rated_good_or_above(year: int, organization_ids) -> dict[int, str] | None:

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
-from plans.candidates_schedule import Frequency
 from plans.models import Candidate
+from plans.services.schedule import Frequency
 
 
 class CandidateFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView, View
 
 from cells import import_uploads
 from cells.access import Perm, ScopedMixin
-from cells.forms import OrganizationImportForm
+from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.admission_rules import CERTIFICATE_VALID_YEARS, MAX_AGE, MIN_AGE, add_years, age_on
-from cells.meeting_forms import DATE_WIDGET
+from cells.forms.meetings import DATE_WIDGET
 from cells.models import Admission
 
 # The steps in the order they happen: each date must not precede the one before it.

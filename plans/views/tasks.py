@@ -12,11 +12,11 @@ from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin
 from cells.models import UserRole
-from plans import plan_services as services
+from plans.forms.plans import ProgressReportForm, TaskForm
 from plans.models import ProgressReport, Task
-from plans.plan_forms import ProgressReportForm, TaskForm
-from plans.plan_queries import mark_urgency, tasks_with_urgency
-from plans.plan_views import PlanMixin
+from plans.queries.plans import mark_urgency, tasks_with_urgency
+from plans.services import plans as services
+from plans.views.plans import PlanMixin
 
 Role = UserRole.Role
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import WEAK_LEVELS, Classification
 from cells.models import Organization
-from plans.candidates_reasons import REASON_PROVIDERS
 from plans.models import Candidate, JobRun
+from plans.services.reasons import REASON_PROVIDERS
 
 BATCH = 2000
 

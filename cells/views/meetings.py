@@ -14,7 +14,7 @@ from django.views.generic import TemplateView, View
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import cell_compliance, grassroots_compliance
 from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
-from cells.meeting_forms import AbsenteeFormSet, MeetingForm
+from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
 from cells.uploads import CONTENT_TYPES

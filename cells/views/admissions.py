@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
-from cells.admission_forms import AdmissionForm
 from cells.admission_rules import admission_steps
 from cells.compliance import cells_active_in, year_bounds
-from cells.meeting_views import PersonalDataMixin, year_or_404
+from cells.forms.admissions import AdmissionForm
 from cells.models import Admission, AdmissionQuota, Organization
+from cells.views.meetings import PersonalDataMixin, year_or_404
 
 
 def cell_admission_rows(organization: Organization, year: int) -> list[dict]:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
-from plans import candidates_queries as queries
-from plans.candidates import candidates_run_start, latest_final_year
-from plans.candidates_export import candidates_workbook
-from plans.candidates_forms import CandidateFilterForm, ScheduleForm
-from plans.candidates_schedule import Frequency, candidates_schedule_get, candidates_schedule_set
+from plans.exports import candidates_workbook
+from plans.forms.candidates import CandidateFilterForm, ScheduleForm
 from plans.models import JobRun
+from plans.queries import candidates as queries
+from plans.services.candidates import candidates_run_start, latest_final_year
+from plans.services.schedule import Frequency, candidates_schedule_get, candidates_schedule_set
 
 FIRST_YEAR = 2000
 

@@ -8,7 +8,7 @@ from plans.models import JobRun
 
 
 def on_results_finalized(sender, *, year: int, organization_ids: list[int], **kwargs):
-    from plans.candidates import candidates_run_start
+    from plans.services.candidates import candidates_run_start
 
     # Cells' results do not make candidates: no run when only cells were finalized.
     sample = organization_ids[:900]
