@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, Classification, Level
+from cells import compliance
 from cells.models import Organization
 from plans.models import Plan, Target
 
@@ -49,8 +50,6 @@ def _meeting_actual(target: Target, counts: dict, cells: list[Organization], key
 
 def plan_actuals(plan: Plan, targets: list[Target]) -> dict[int, Actual]:
     """The actual value of each target, computed from the records; one call per source at most."""
-    from cells import compliance  # provided by the meetings work; imported late so `plans` loads without it
-
     kinds = {t.kind for t in targets}
     result: dict[int, Actual] = {}
     counts, cells = {}, []

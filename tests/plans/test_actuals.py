@@ -64,3 +64,28 @@ def test_a_dissolved_cell_does_not_count_after_its_year(plan, records, tree):
     targets = list(plan.targets.all())
 
     assert plan_actuals(plan, targets)[targets[0].pk].shown == "1/1 cells reached it (fewest: 12)"
+
+
+def test_actuals_from_real_meeting_and_admission_records(plan, tree):
+    """The same plan against the cells' own records, not a stand-in for `cells.compliance`."""
+    import datetime
+
+    from tests.cells.factories import make_admission, make_meeting
+
+    for month in range(1, 13):
+        make_meeting(tree.a1, date=datetime.date(2018, month, 5))
+        if month % 3 == 0:
+            make_meeting(tree.a1, date=datetime.date(2018, month, 20), kind="themed")
+    for month in range(1, 10):
+        make_meeting(tree.a2, date=datetime.date(2018, month, 5), kind="combined")  # counts as both
+    make_admission(tree.a1, decision=datetime.date(2018, 6, 1))
+    make_admission(tree.a2, decision=datetime.date(2018, 9, 1))
+    make_admission(tree.a2, decision=datetime.date(2017, 9, 1))  # another year
+    targets = {t.kind: t for t in plan.targets.all()}
+    actuals = plan_actuals(plan, list(targets.values()))
+    regular = actuals[targets[Target.Kind.REGULAR_MEETINGS].pk]
+    assert "1/2" in regular.shown and "9" in regular.shown and regular.met is False
+    themed = actuals[targets[Target.Kind.THEMED_MEETINGS].pk]
+    assert "2/2" in themed.shown and themed.met is True
+    admissions = actuals[targets[Target.Kind.ADMISSIONS].pk]
+    assert (admissions.shown, admissions.met) == ("2", True)
