@@ -23,7 +23,27 @@ class Committee(models.TextChoices):
     OFFICE = "office", _("Party Committee Office")
 
 
-class Plan(models.Model):
+class EditTracked(models.Model):
+    """Who changed a row last and when, and the version that a save must match: the second of
+    two concurrent edits is refused instead of silently overwriting the first."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Plan(EditTracked):
     """The plan to strengthen one selected unit in one year, as the standing committee issues it.
 
     `version` goes up by one on every save through the services, which only update the row
@@ -69,17 +89,6 @@ class Plan(models.Model):
         related_name="+",
     )
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("support plan")
@@ -150,7 +159,7 @@ class Target(models.Model):
         return str(self.number)
 
 
-class Task(models.Model):
+class Task(EditTracked):
     """A piece of the plan's work, owned by a standing committee member or by a committee."""
 
     class State(models.TextChoices):
@@ -175,17 +184,6 @@ class Task(models.Model):
     committee = models.CharField(_("committee"), max_length=16, choices=Committee.choices, blank=True)
     due = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("task")
