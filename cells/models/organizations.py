@@ -109,10 +109,6 @@ class Organization(models.Model):
     def is_cell(self) -> bool:
         return self.kind in self.CELL_KINDS
 
-    @property
-    def is_active(self) -> bool:
-        return self.dissolved is None
-
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to the parent, read from the path without a query."""
         return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1] if part]
