@@ -10,7 +10,9 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
 from cells.models import Admission, Meeting, Organization
@@ -35,16 +37,21 @@ def cells_active_in(year: int) -> QuerySet:
 
 
 def with_meeting_counts(cells: QuerySet, year: int) -> QuerySet:
-    """Annotate the year's meeting figures on a queryset of cells: one grouped join, no query per row."""
+    """Annotate the year's meeting figures on a queryset of cells: one grouped join, no query per row.
+
+    The year is a condition of the join itself (a FilteredRelation), not a FILTER on each
+    aggregate: the database reads only that year's meetings of each cell through the
+    (organization, date) index instead of every meeting the cells ever held.
+    """
     first, last = year_bounds(year)
-    in_year = Q(meetings__date__gte=first, meetings__date__lte=last)
-    return cells.annotate(
-        regular=Count("meetings", filter=in_year & Q(meetings__kind__in=Meeting.REGULAR_KINDS)),
-        themed=Count("meetings", filter=in_year & Q(meetings__kind__in=Meeting.THEMED_KINDS)),
-        meeting_count=Count("meetings", filter=in_year),
-        present_sum=Sum("meetings__members_present", filter=in_year),
-        roll_sum=Sum("meetings__members_total", filter=in_year),
-        with_guest=Count("meetings", filter=in_year & ~Q(meetings__guest="")),
+    year_meetings = FilteredRelation("meetings", condition=Q(meetings__date__gte=first, meetings__date__lte=last))
+    return cells.alias(year_meetings=year_meetings).annotate(
+        regular=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.REGULAR_KINDS)),
+        themed=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.THEMED_KINDS)),
+        meeting_count=Count("year_meetings"),
+        present_sum=Sum("year_meetings__members_present"),
+        roll_sum=Sum("year_meetings__members_total"),
+        with_guest=Count("year_meetings", filter=~Q(year_meetings__guest="")),
     )
 
 
@@ -188,3 +195,137 @@ def admissions_count(*, organization: Organization, year: int) -> int:
     return Admission.objects.filter(
         organization__path__startswith=organization.path, decision_date__gte=first, decision_date__lte=last
     ).count()
+
+
+def expected_months_expression(year: int, today: datetime.date):
+    """`expected_months` as a database expression, so the database can compare and group on it."""
+    first, last = year_bounds(year)
+    start = Greatest(Coalesce("founded", Value(first)), Value(first))
+    end = Least(Coalesce("dissolved", Value(last)), Value(min(last, today)))
+    months = (ExtractYear(end) - ExtractYear(start)) * 12 + ExtractMonth(end) - ExtractMonth(start) + 1
+    return Greatest(months, Value(0), output_field=IntegerField())
+
+
+def grassroots_owner_expression():
+    """The grassroots organization of a cell: itself, its parent or, under a section committee, its grandparent."""
+    return Case(
+        When(kind=Organization.Kind.GRASSROOTS_CELL, then=F("pk")),
+        When(parent__kind__in=Organization.GRASSROOTS_KINDS, then=F("parent_id")),
+        default=F("parent__parent_id"),
+        output_field=IntegerField(),
+    )
+
+
+def with_cell_figures(cells: QuerySet, year: int, today: datetime.date) -> QuerySet:
+    """Cells with their meeting figures, grassroots `owner`, `expected` regular meetings and low `threshold`."""
+    return (
+        with_meeting_counts(cells, year)
+        .annotate(owner=grassroots_owner_expression(), expected=expected_months_expression(year, today))
+        # ceil(expected × LOW_SHARE) in integers: the rule of CellCompliance.low.
+        .annotate(threshold=(F("expected") * 10 + 11) / 12)
+    )
+
+
+@dataclass
+class GrassrootsSummary:
+    """A grassroots organization's line on the compliance page, counted by the database."""
+
+    id: int
+    code: str
+    name: str
+    cell_count: int
+    regular_count: int
+    meeting_count: int
+    low_cells: list = field(default_factory=list)
+
+
+@dataclass
+class ComplianceTotals:
+    group_count: int
+    with_records: int
+    all_regular: int
+
+
+class GroupedCompliance:
+    """The grassroots lines of a scope, grouped, counted and paged by the database.
+
+    Works as the object list of a Django Paginator: `count()` is the summary query, a slice is
+    one page of groups plus one query for the low cells of that page. Nothing is read for the
+    groups that are not shown.
+    """
+
+    def __init__(self, *, organization: Organization, year: int, today=None):
+        self.organization, self.year = organization, year
+        self.today = today or timezone.localdate()
+        self._totals = None
+
+    def _grouped_sql(self) -> tuple[str, list]:
+        first, last = year_bounds(self.year)
+        grassroots = (
+            Organization.objects.filter(path__startswith=self.organization.path, kind__in=Organization.GRASSROOTS_KINDS)
+            .filter(Q(founded__isnull=True) | Q(founded__lte=last), Q(dissolved__isnull=True) | Q(dissolved__gte=first))
+            .order_by()
+            .values("id", "code", "name", "name_folded")
+        )
+        g_sql, g_params = grassroots.query.sql_with_params()
+        cells = cells_active_in(self.year).filter(path__startswith=self.organization.path)
+        figures = (
+            with_cell_figures(cells, self.year, self.today)
+            .order_by()
+            .values("owner", "regular", "meeting_count", "expected")
+        )
+        c_sql, c_params = figures.query.sql_with_params()
+        sql = (
+            "SELECT g.id, g.code, g.name, g.name_folded, COUNT(c.owner) AS cell_count, "
+            "COALESCE(SUM(CASE WHEN c.regular >= c.expected THEN 1 ELSE 0 END), 0) AS regular_count, "
+            "COALESCE(SUM(c.meeting_count), 0) AS meeting_count "
+            f"FROM ({g_sql}) g LEFT JOIN ({c_sql}) c ON c.owner = g.id "
+            "GROUP BY g.id, g.code, g.name, g.name_folded"
+        )
+        return sql, [*g_params, *c_params]
+
+    def totals(self) -> ComplianceTotals:
+        if self._totals is None:
+            sql, params = self._grouped_sql()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*), "
+                    "COALESCE(SUM(CASE WHEN meeting_count > 0 THEN 1 ELSE 0 END), 0), "
+                    "COALESCE(SUM(CASE WHEN meeting_count > 0 AND regular_count = cell_count THEN 1 ELSE 0 END), 0) "
+                    f"FROM ({sql}) grouped",
+                    params,
+                )
+                self._totals = ComplianceTotals(*cursor.fetchone())
+        return self._totals
+
+    def count(self) -> int:
+        return self.totals().group_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[GrassrootsSummary]:
+        sql, params = self._grouped_sql()
+        limit, offset = window.stop - window.start, window.start
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY g.name_folded, g.code LIMIT %s OFFSET %s", [*params, limit, offset])
+            groups = {
+                row[0]: GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in cursor.fetchall()
+            }
+        if groups:
+            ids = list(groups)
+            # The page's cells through three indexed conditions (a cell sits at most two levels
+            # below its grassroots organization), not the owner expression, which no index serves.
+            cells = cells_active_in(self.year).filter(
+                Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids),
+                path__startswith=self.organization.path,
+            )
+            low = (
+                with_cell_figures(cells, self.year, self.today)
+                .filter(owner__in=ids, regular__lt=F("threshold"))
+                .order_by("code")
+                .values("owner", "code", "name", "regular")
+            )
+            for row in low:
+                groups[row["owner"]].low_cells.append(row)
+        return list(groups.values())
