@@ -17,6 +17,7 @@ from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
+from cells.paging import NextPagePaginator
 from cells.uploads import CONTENT_TYPES
 
 
@@ -56,7 +57,9 @@ class MeetingListView(ScopedMixin, TemplateView):
         if code := self.request.GET.get("to-chuc", "").strip():
             unit = self.get_organization(code)
             meetings = meetings.filter(organization__path__startswith=unit.path)
-        page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
+        # Newest first on the (date, id) index, and no count: over millions of meetings the
+        # count and a sort on the cell's name cost more than the page itself.
+        page = NextPagePaginator(meetings.order_by("-date", "-pk"), self.per_page).get_page(
             self.request.GET.get("page")
         )
         return super().get_context_data(

@@ -29,8 +29,10 @@ def test_the_page_lists_every_plan_of_the_scope_with_its_outcome(client, alice, 
     client.force_login(alice)
     client.get(reverse("plans:consolidation"))
 
-    # 1 session, 2 user, 3 role with its organization, 4 plans with unit, lead and both levels
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 role with its organization, 4 the share and the number of plans, counted
+    # by the database, 5 the page of plans with unit, lead and both levels: one query more than
+    # when every plan of the scope was read to show a page of 100.
+    with django_assert_num_queries(5):
         response = client.get(reverse("plans:consolidation"))
 
     report = response.context["report"]
