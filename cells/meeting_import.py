@@ -64,59 +64,129 @@ def _number(text, row, column, errors, required=True) -> int | None:
     return int(text)
 
 
-def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
-    """Validate every row, then write them in one transaction; with any error, write nothing."""
-    result = MeetingImportResult()
-    errors = result.errors
-    rows = []
-    today = timezone.localdate()
-    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
-        before = len(errors)
-        code = values.get("cell_code", "")
-        if not code:
-            errors.append(RowError(number, "cell_code", _("The cell code is missing.")))
-        date = parse_date(values.get("date", ""))
-        if date is None:
-            errors.append(
-                RowError(
-                    number, "date", _("“%(value)s” is not a date: write dd/mm/yyyy.") % {"value": values.get("date")}
-                )
-            )
-        elif date > today:
-            errors.append(
-                RowError(number, "date", _("%(date)s is in the future: only meetings already held can be recorded.")
-                         % {"date": date.strftime("%d/%m/%Y")})
-            )  # fmt: skip
-        kind = parse_kind(values.get("kind", ""))
-        if kind is None:
-            errors.append(
-                RowError(number, "kind", _("“%(value)s” is not a kind of meeting: write regular, themed or combined.")
-                         % {"value": values.get("kind")})
-            )  # fmt: skip
-        total = _number(values.get("members_total", ""), number, "members_total", errors)
-        present = _number(values.get("members_present", ""), number, "members_present", errors)
-        duration = _number(values.get("duration_minutes", ""), number, "duration_minutes", errors, required=False)
-        if total == 0:
-            errors.append(RowError(number, "members_total", _("A cell has at least one member on the roll.")))
-        if total is not None and present is not None and present > total:
-            errors.append(
-                RowError(number, "members_present", _("%(present)s present is more than the %(total)s on the roll.")
-                         % {"present": present, "total": total})
-            )  # fmt: skip
-        topic = values.get("topic", "")
-        if len(topic) > 255:
-            errors.append(RowError(number, "topic", _("The topic is longer than 255 characters.")))
-        # Rows with a problem are kept too, so that an unknown cell code is still reported.
-        rows.append((number, code, date, kind, {"members_total": total, "members_present": present,
-                                                "duration_minutes": duration, "topic": topic},
-                     len(errors) == before))  # fmt: skip
+CHUNK = 2000  # rows checked, compared and written together: memory is one chunk, whatever the file
+CACHE_LIMIT = 50_000  # cells kept between chunks; bounded by this, not by the file
+KIND_INDEX = {Meeting.Kind.REGULAR: 0, Meeting.Kind.THEMED: 1, Meeting.Kind.COMBINED: 2}
 
-    codes = sorted({code for _n, code, *_rest in rows if code})
-    cells = {}
-    for start in range(0, len(codes), 5000):  # databases cap the parameters of one query
-        chunk = Organization.objects.filter(code__in=codes[start : start + 5000])
-        cells.update({cell.code: cell for cell in chunk.only("id", "code", "kind", "name", "founded", "dissolved")})
-    seen = {}
+
+class SeenMeetings:
+    """Which (cell, date, kind) keys the file already had, in a fixed 32 MiB bitmap.
+
+    A key whose bit was already set is a suspect (a true repeat or another key on the same bit):
+    suspects are few (tens of thousands for a national year) and `confirm` reads the file once
+    more to tell a repeat, with the row it repeats, from a collision.
+    """
+
+    BITS = 28
+
+    def __init__(self):
+        self.bitmap = bytearray(1 << (self.BITS - 3))
+        self.suspects: list[tuple[int, int]] = []
+
+    @staticmethod
+    def pack(cell_id: int, date: datetime.date, kind: str) -> int:
+        return (cell_id << 22) | (date.toordinal() << 2) | KIND_INDEX[kind]
+
+    def add(self, key: int, number: int) -> bool:
+        """Mark the key; True when it is a suspect, which must wait for `confirm` before being written."""
+        bit = ((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self.BITS)
+        byte, mask = bit >> 3, 1 << (bit & 7)
+        if self.bitmap[byte] & mask:
+            self.suspects.append((key, number))
+            return True
+        self.bitmap[byte] |= mask
+        return False
+
+    def confirm(self, path, cells: "CellLookup") -> list[RowError]:
+        suspects = {key for key, _number in self.suspects}
+        first = {}
+        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+            cell = cells.get(values.get("cell_code", ""))
+            date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
+            if cell is None or date is None or kind is None:
+                continue
+            key = self.pack(cell[0], date, kind)
+            if key in suspects:
+                first.setdefault(key, number)
+        return [
+            RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": first[key]})
+            for key, number in self.suspects
+            if first.get(key, number) < number
+        ]
+
+
+class CellLookup:
+    """Organizations by code, `(pk, kind, name, founded, dissolved)`, read a chunk of codes per query."""
+
+    def __init__(self):
+        self.known: dict[str, tuple | None] = {}
+
+    def load(self, codes) -> None:
+        missing = [code for code in set(codes) if code and code not in self.known]
+        if not missing:
+            return
+        if len(self.known) > CACHE_LIMIT:
+            self.known = {}
+        rows = Organization.objects.filter(code__in=missing).values_list(
+            "code", "pk", "kind", "name", "founded", "dissolved"
+        )
+        for code in missing:
+            self.known[code] = None
+        for code, *cell in rows:
+            self.known[code] = tuple(cell)
+
+    def get(self, code: str):
+        if code not in self.known:
+            self.load([code])
+        return self.known.get(code)
+
+
+def _parse_row(number: int, values: dict, errors: list[RowError], today: datetime.date):
+    """What a row can tell on its own: `(number, code, date, kind, values, valid)`."""
+    before = len(errors)
+    code = values.get("cell_code", "")
+    if not code:
+        errors.append(RowError(number, "cell_code", _("The cell code is missing.")))
+    date = parse_date(values.get("date", ""))
+    if date is None:
+        errors.append(
+            RowError(number, "date", _("“%(value)s” is not a date: write dd/mm/yyyy.") % {"value": values.get("date")})
+        )
+    elif date > today:
+        errors.append(
+            RowError(number, "date", _("%(date)s is in the future: only meetings already held can be recorded.")
+                     % {"date": date.strftime("%d/%m/%Y")})
+        )  # fmt: skip
+    kind = parse_kind(values.get("kind", ""))
+    if kind is None:
+        errors.append(
+            RowError(number, "kind", _("“%(value)s” is not a kind of meeting: write regular, themed or combined.")
+                     % {"value": values.get("kind")})
+        )  # fmt: skip
+    total = _number(values.get("members_total", ""), number, "members_total", errors)
+    present = _number(values.get("members_present", ""), number, "members_present", errors)
+    duration = _number(values.get("duration_minutes", ""), number, "duration_minutes", errors, required=False)
+    if total == 0:
+        errors.append(RowError(number, "members_total", _("A cell has at least one member on the roll.")))
+    if total is not None and present is not None and present > total:
+        errors.append(
+            RowError(number, "members_present", _("%(present)s present is more than the %(total)s on the roll.")
+                     % {"present": present, "total": total})
+        )  # fmt: skip
+    topic = values.get("topic", "")
+    if len(topic) > 255:
+        errors.append(RowError(number, "topic", _("The topic is longer than 255 characters.")))
+    # Rows with a problem are kept too, so that an unknown cell code is still reported.
+    fields = {"members_total": total, "members_present": present, "duration_minutes": duration, "topic": topic}
+    return number, code, date, kind, fields, len(errors) == before
+
+
+def _check_chunk(rows, cells: CellLookup, seen: SeenMeetings, errors: list[RowError], held: list) -> list:
+    """The chunk's rows against the cells: `[(cell_id, date, kind, values)]` for the good ones.
+
+    A row whose key may repeat an earlier row goes to `held` instead, to be written after `confirm`.
+    """
+    cells.load(code for _n, code, *_rest in rows)
     checked = []
     for number, code, date, kind, values, valid in rows:
         if not code:
@@ -125,50 +195,80 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
         if cell is None:
             errors.append(RowError(number, "cell_code", _("No organization has the code “%(code)s”.") % {"code": code}))
             continue
-        if not cell.is_cell:
-            errors.append(RowError(number, "cell_code", _("%(name)s is not a party cell.") % {"name": cell.name}))
+        pk, cell_kind, name, founded, dissolved = cell
+        if cell_kind not in Organization.CELL_KINDS:
+            errors.append(RowError(number, "cell_code", _("%(name)s is not a party cell.") % {"name": name}))
             continue
         if not valid:
             continue
-        if (cell.founded and date < cell.founded) or (cell.dissolved and date > cell.dissolved):
+        if (founded and date < founded) or (dissolved and date > dissolved):
             errors.append(
                 RowError(number, "date", _("%(name)s did not exist on %(date)s.")
-                         % {"name": cell.name, "date": date.strftime("%d/%m/%Y")})
+                         % {"name": name, "date": date.strftime("%d/%m/%Y")})
             )  # fmt: skip
             continue
-        key = (cell.pk, date, kind)
-        if key in seen:
-            errors.append(
-                RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": seen[key]})
-            )
-            continue
-        seen[key] = number
-        checked.append((key, values))
-    if errors:
-        errors.sort(key=lambda error: error.row)
-        return result
+        (held if seen.add(seen.pack(pk, date, kind), number) else checked).append((pk, date, kind, values))
+    return checked
 
-    existing = {}
-    if checked:
-        dates = [key[1] for key, _values in checked]
-        stored = Meeting.objects.filter(
-            organization_id__in={key[0] for key, _values in checked}, date__gte=min(dates), date__lte=max(dates)
+
+def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool) -> None:
+    """Compare the chunk with the stored meetings as plain tuples; create and update in bulk."""
+    dates = [date for _pk, date, _kind, _values in checked]
+    stored = {
+        (cell_id, date, kind): (pk, rest)
+        for cell_id, date, kind, pk, *rest in Meeting.objects.filter(
+            organization_id__in={pk for pk, *_rest in checked}, date__gte=min(dates), date__lte=max(dates)
         )
-        existing = {(m.organization_id, m.date, m.kind): m for m in stored}
+        .order_by()
+        .values_list("organization_id", "date", "kind", "pk", *FIELDS)
+    }
     to_create, to_update = [], []
-    for (cell_id, date, kind), values in checked:
-        meeting = existing.get((cell_id, date, kind))
-        if meeting is None:
+    for cell_id, date, kind, values in checked:
+        match = stored.get((cell_id, date, kind))
+        if match is None:
             to_create.append(Meeting(organization_id=cell_id, date=date, kind=kind, **values))
-        elif any(getattr(meeting, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(meeting, name, value)
-            to_update.append(meeting)
+        elif tuple(match[1]) != tuple(values[name] for name in FIELDS):
+            to_update.append(Meeting(pk=match[0], organization_id=cell_id, date=date, kind=kind, **values))
         else:
             result.unchanged += 1
-    result.created, result.updated = len(to_create), len(to_update)
-    if not dry_run:
-        with transaction.atomic():
-            Meeting.objects.bulk_create(to_create, batch_size=1000)
-            Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+    result.created += len(to_create)
+    result.updated += len(to_update)
+    if write:
+        Meeting.objects.bulk_create(to_create, batch_size=1000)
+        Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+
+
+def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
+    """Check and write the file chunk by chunk in one transaction; with any error, write nothing.
+
+    The file is streamed: rows are checked, compared with the stored meetings and written a
+    chunk at a time, so memory does not grow with the file. After the first error nothing more
+    is written, the rest is still checked so every problem is reported, and the transaction is
+    rolled back.
+    """
+    result = MeetingImportResult()
+    errors = result.errors
+    today = timezone.localdate()
+    cells, seen, held = CellLookup(), SeenMeetings(), []
+    with transaction.atomic():
+        chunk = []
+        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+            chunk.append(_parse_row(number, values, errors, today))
+            if len(chunk) == CHUNK:
+                checked = _check_chunk(chunk, cells, seen, errors, held)
+                if checked and not errors:
+                    _write_chunk(checked, result, write=not dry_run)
+                chunk = []
+        checked = _check_chunk(chunk, cells, seen, errors, held)
+        if checked and not errors:
+            _write_chunk(checked, result, write=not dry_run)
+        if seen.suspects:
+            errors.extend(seen.confirm(path, cells))
+        for start in range(0, len(held) if not errors else 0, CHUNK):
+            _write_chunk(held[start : start + CHUNK], result, write=not dry_run)
+        if errors or dry_run:
+            transaction.set_rollback(True)
+    if errors:
+        errors.sort(key=lambda error: error.row)
+        result.created = result.updated = result.unchanged = 0
     return result
