@@ -93,12 +93,14 @@ def classifications_write(
     user=None,
     decision_number: str = "",
     decision_date: datetime.date | None = None,
+    notify: bool = True,
 ) -> WriteResult:
     """Create or update the given results in bulk; `existing` maps (organization_id, year) to the stored ones.
 
     The caller has validated the rows with `row_problems`. A final result that changes gets a
     `ClassificationChange` with the row's reason. With `finalize`, the rows become final and
-    `results_finalized` is sent for them; a final result never goes back to draft.
+    `results_finalized` is sent for them (unless `notify` is off: a caller writing in chunks
+    sends it once for the whole); a final result never goes back to draft.
     """
     result = WriteResult()
     to_create, to_update, corrections = [], [], []
@@ -191,7 +193,7 @@ def classifications_write(
     if corrections:
         ClassificationChange.objects.bulk_create(corrections, batch_size=2000)
     result.created, result.updated = len(to_create), len(to_update)
-    if result.finalized:
+    if result.finalized and notify:
         by_year = {}
         for organization_id, year in result.finalized:
             by_year.setdefault(year, []).append(organization_id)

@@ -1,7 +1,7 @@
 """The benchmark's one entry point (not run by CI). See bench/README.md.
 
-    python -m bench generate --profile {district,province,national} --database-url URL
-    python -m bench run --profile P --database-url URL [--json FILE]
+python -m bench generate --profile {district,province,national} --database-url URL
+python -m bench run --profile P --database-url URL [--json FILE]
 """
 
 import argparse

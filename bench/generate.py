@@ -127,7 +127,7 @@ def life_spans(tree: Tree, rng: random.Random) -> None:
     by_parent: dict[str, list[Unit]] = {}
     for unit in tree.units:
         by_parent.setdefault(unit.parent, []).append(unit)
-    for parent, children in by_parent.items():
+    for children in list(by_parent.values()):
         grassroots = [u for u in children if u.kind in ("grassroots_committee", "grassroots_cell")]
         for index, unit in enumerate(grassroots):
             draw = rng.random()
@@ -151,7 +151,8 @@ def life_spans(tree: Tree, rng: random.Random) -> None:
 
 
 def active_in(unit: Unit, year: int) -> bool:
-    return (unit.founded is None or unit.founded.year <= year) and (unit.dissolved is None or unit.dissolved.year >= year)
+    founded, dissolved = unit.founded, unit.dissolved
+    return (founded is None or founded.year <= year) and (dissolved is None or dissolved.year >= year)
 
 
 def write_csv(path: Path, header: list[str], rows) -> int:
@@ -200,7 +201,8 @@ def meeting_rows(cells: list[Unit], year: int, rng: random.Random):
             kind = "combined" if themed and rng.random() < 0.5 else "regular"
             date = D(year, month, day)
             if first <= date <= last:
-                yield [cell.code, date.strftime("%d/%m/%Y"), kind, total, max(present, 1), rng.choice([90, 120, 150]), ""]
+                duration = rng.choice([90, 120, 150])
+                yield [cell.code, date.strftime("%d/%m/%Y"), kind, total, max(present, 1), duration, ""]
             if themed and kind == "regular":
                 themed_date = D(year, month, min(day + 2, 28))
                 if first <= themed_date <= last:

@@ -116,7 +116,8 @@ def pages(scope, year: int, support_year: int, rare_code: str):
             "watch list",
             reverse("cells:watch_list", kwargs={"year": year}),
             "SELECT c.organization_id, c.level FROM assessments_classification c JOIN cells_organization o "
-            f"ON o.id = c.organization_id WHERE c.year = %s AND c.level IN ('complete', 'incomplete') AND {org_in_scope}",
+            "ON o.id = c.organization_id WHERE c.year = %s AND c.level IN ('complete', 'incomplete') "
+            f"AND {org_in_scope}",
             [year, prefix],
         ),
         (
@@ -162,7 +163,8 @@ ADMIN_PAGES = [
         "admin: classifications ?q=tan my",
         "/quan-tri/assessments/classification/?q=tan+my",
         "SELECT c.id, c.year FROM assessments_classification c WHERE c.organization_id IN (SELECT id FROM "
-        "cells_organization WHERE name_folded LIKE '%%tan%%' AND name_folded LIKE '%%my%%') ORDER BY c.id DESC LIMIT 100",
+        "cells_organization WHERE name_folded LIKE '%%tan%%' AND name_folded LIKE '%%my%%') "
+        "ORDER BY c.id DESC LIMIT 100",
         [],
     ),
     (
@@ -180,19 +182,16 @@ def measure_pages(profile, repeat: int) -> list[dict]:
     from django.test import Client
 
     from bench.urls import BARE_QUERIES
-
     from cells.models import Organization
     from cells.services import user_role_grant
 
     users = get_user_model().objects
     national = users.get(username=NATIONAL_USER)
     district = users.get(username=DISTRICT_USER)
-    auditor = user_role_grant(
-        username="bench_auditor", role="auditor", organization=national.vanlang_role.organization
+    auditor = user_role_grant(username="bench_auditor", role="auditor", organization=national.vanlang_role.organization)
+    rare_code = (
+        Organization.objects.filter(kind=Organization.Kind.CELL).order_by("-pk").values_list("code", flat=True)[0]
     )
-    rare_code = Organization.objects.filter(kind=Organization.Kind.CELL).order_by("-pk").values_list("code", flat=True)[
-        0
-    ]
     results = []
     plan = [("national", national, pages(national.vanlang_role.organization, profile.meeting_year,
                                          profile.meeting_year + 1, rare_code))]  # fmt: skip
@@ -205,13 +204,13 @@ def measure_pages(profile, repeat: int) -> list[dict]:
         client.force_login(user)
         for name, url, sql, params in page_list:
             response = client.get(url)  # warm: caches, the session, the plan of each statement
-            queries = count_queries(lambda url=url: client.get(url))
-            times = timed(lambda url=url: client.get(url), repeat)
+            queries = count_queries(lambda client=client, url=url: client.get(url))
+            times = timed(lambda client=client, url=url: client.get(url), repeat)
             number = len(BARE_QUERIES)
             BARE_QUERIES[number] = (sql, params)
             bare_url = f"/__bench__/bare/{number}/"
             client.get(bare_url)
-            bare_times = timed(lambda bare_url=bare_url: client.get(bare_url), repeat)
+            bare_times = timed(lambda client=client, bare_url=bare_url: client.get(bare_url), repeat)
             row = {
                 "user": who,
                 "page": name,
@@ -370,7 +369,11 @@ def markdown(figures: dict) -> str:
     """The tables of bench/README.md."""
     lines = [f"{figures['profile']} · {figures['date']} · {figures['machine']} · PostgreSQL {figures['postgresql']}"]
     if figures.get("pages"):
-        lines += ["", "| user | page | queries | p50 ms | p95 ms | bare p50 ms | × bare |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+        lines += [
+            "",
+            "| user | page | queries | p50 ms | p95 ms | bare p50 ms | × bare |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for row in figures["pages"]:
             lines.append(
                 f"| {row['user']} | {row['page']} | {row['queries']} | {row['p50_ms']} | {row['p95_ms']} "
@@ -378,12 +381,19 @@ def markdown(figures: dict) -> str:
             )
     if figures.get("job"):
         job = figures["job"]
-        lines += ["", f"Candidate job: {job['job_p50_ms']} ms; one SQL statement: {job['sql_p50_ms']} ms (×{job['ratio']})."]
+        lines += [
+            "",
+            f"Candidate job: {job['job_p50_ms']} ms; one SQL statement: {job['sql_p50_ms']} ms (×{job['ratio']}).",
+        ]
     if figures.get("reports"):
         lines += ["", "| report | ms |", "| --- | ---: |"]
         lines += [f"| {row['report']} | {row['ms']} |" for row in figures["reports"]]
     if figures.get("imports"):
-        lines += ["", "| import | file | rows | s | rows/s | peak RSS MB |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "| import | file | rows | s | rows/s | peak RSS MB |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
         for row in figures["imports"]:
             lines.append(
                 f"| {row['import']} | {row['file']} | {row.get('rows')} | {row.get('seconds')} "

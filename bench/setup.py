@@ -24,7 +24,8 @@ def django_for(url: str) -> None:
 
     django.setup()
     # The pages are rendered without `collectstatic`: plain static URLs, no manifest to read.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": plain}
 
 
 def create_database(url: str) -> None:

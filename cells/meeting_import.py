@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import Meeting, Organization
-from cells.tabular import RowError, match_choice, read_rows
+from cells.tabular import RepeatFinder, RowError, match_choice, read_rows
 from cells.text import fold
 
 REQUIRED = ("cell_code", "date", "kind", "members_total", "members_present")
@@ -69,50 +69,17 @@ CACHE_LIMIT = 50_000  # cells kept between chunks; bounded by this, not by the f
 KIND_INDEX = {Meeting.Kind.REGULAR: 0, Meeting.Kind.THEMED: 1, Meeting.Kind.COMBINED: 2}
 
 
-class SeenMeetings:
-    """Which (cell, date, kind) keys the file already had, in a fixed 32 MiB bitmap.
+def meeting_key(cell_id: int, date: datetime.date, kind: str) -> int:
+    return (cell_id << 22) | (date.toordinal() << 2) | KIND_INDEX[kind]
 
-    A key whose bit was already set is a suspect (a true repeat or another key on the same bit):
-    suspects are few (tens of thousands for a national year) and `confirm` reads the file once
-    more to tell a repeat, with the row it repeats, from a collision.
-    """
 
-    BITS = 28
-
-    def __init__(self):
-        self.bitmap = bytearray(1 << (self.BITS - 3))
-        self.suspects: list[tuple[int, int]] = []
-
-    @staticmethod
-    def pack(cell_id: int, date: datetime.date, kind: str) -> int:
-        return (cell_id << 22) | (date.toordinal() << 2) | KIND_INDEX[kind]
-
-    def add(self, key: int, number: int) -> bool:
-        """Mark the key; True when it is a suspect, which must wait for `confirm` before being written."""
-        bit = ((key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self.BITS)
-        byte, mask = bit >> 3, 1 << (bit & 7)
-        if self.bitmap[byte] & mask:
-            self.suspects.append((key, number))
-            return True
-        self.bitmap[byte] |= mask
-        return False
-
-    def confirm(self, path, cells: "CellLookup") -> list[RowError]:
-        suspects = {key for key, _number in self.suspects}
-        first = {}
-        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
-            cell = cells.get(values.get("cell_code", ""))
-            date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
-            if cell is None or date is None or kind is None:
-                continue
-            key = self.pack(cell[0], date, kind)
-            if key in suspects:
-                first.setdefault(key, number)
-        return [
-            RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": first[key]})
-            for key, number in self.suspects
-            if first.get(key, number) < number
-        ]
+def _keys(path, cells: "CellLookup"):
+    """`(key, row)` of every well-formed row of the file, for `RepeatFinder.repeats`."""
+    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+        cell = cells.get(values.get("cell_code", ""))
+        date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
+        if cell is not None and date is not None and kind is not None:
+            yield meeting_key(cell[0], date, kind), number
 
 
 class CellLookup:
@@ -181,7 +148,7 @@ def _parse_row(number: int, values: dict, errors: list[RowError], today: datetim
     return number, code, date, kind, fields, len(errors) == before
 
 
-def _check_chunk(rows, cells: CellLookup, seen: SeenMeetings, errors: list[RowError], held: list) -> list:
+def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowError], held: list) -> list:
     """The chunk's rows against the cells: `[(cell_id, date, kind, values)]` for the good ones.
 
     A row whose key may repeat an earlier row goes to `held` instead, to be written after `confirm`.
@@ -207,7 +174,7 @@ def _check_chunk(rows, cells: CellLookup, seen: SeenMeetings, errors: list[RowEr
                          % {"name": name, "date": date.strftime("%d/%m/%Y")})
             )  # fmt: skip
             continue
-        (held if seen.add(seen.pack(pk, date, kind), number) else checked).append((pk, date, kind, values))
+        (held if seen.add(meeting_key(pk, date, kind), number) else checked).append((pk, date, kind, values))
     return checked
 
 
@@ -249,7 +216,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
     result = MeetingImportResult()
     errors = result.errors
     today = timezone.localdate()
-    cells, seen, held = CellLookup(), SeenMeetings(), []
+    cells, seen, held = CellLookup(), RepeatFinder(), []
     with transaction.atomic():
         chunk = []
         for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
@@ -262,8 +229,8 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
         checked = _check_chunk(chunk, cells, seen, errors, held)
         if checked and not errors:
             _write_chunk(checked, result, write=not dry_run)
-        if seen.suspects:
-            errors.extend(seen.confirm(path, cells))
+        for number, first, _key in seen.repeats(_keys(path, cells) if seen.suspects else ()):
+            errors.append(RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": first}))
         for start in range(0, len(held) if not errors else 0, CHUNK):
             _write_chunk(held[start : start + CHUNK], result, write=not dry_run)
         if errors or dry_run:

@@ -166,7 +166,7 @@ def test_a_file_is_written_chunk_by_chunk_and_keys_sharing_a_bit_are_not_repeats
 
     # Tiny chunks and a 16-bit map: the file spans many chunks and most keys share a bit with another.
     monkeypatch.setattr(meeting_import, "CHUNK", 5)
-    monkeypatch.setattr(meeting_import.SeenMeetings, "BITS", 4)
+    monkeypatch.setattr(meeting_import.RepeatFinder, "BITS", 4)
     path = write(tmp_path, year_of_meetings([tree.a1, tree.a2, tree.b1]))
     result = meeting_import.meetings_import(path=path)
     assert (result.errors, result.created) == ([], 72)
@@ -193,7 +193,7 @@ def test_memory_does_not_grow_with_the_file(tree, tmp_path, monkeypatch):
     from cells import meeting_import
 
     monkeypatch.setattr(meeting_import, "CHUNK", 50)
-    monkeypatch.setattr(meeting_import.SeenMeetings, "BITS", 16)
+    monkeypatch.setattr(meeting_import.RepeatFinder, "BITS", 16)
     cells = [make_org(f"D-A-M{n}", f"Chi bộ {n}", Kind.CELL, tree.a) for n in range(40)]
     peaks = []
     for years in ((2016,), (2017, 2018, 2019, 2020)):
