@@ -142,7 +142,7 @@ def match_choice(value: str, choices) -> str | None:
 
 
 class RepeatFinder:
-    """Which keys a streamed file already had, in a fixed bitmap (32 MiB) instead of a set of every key.
+    """Which keys a streamed file already had, in a fixed bitmap (16 MiB) instead of a set of every key.
 
     `add` marks a key's bit; a key whose bit was already set is a suspect (a true repeat, or
     another key on the same bit). Suspects are few (tens of thousands for a national year) and
@@ -150,7 +150,7 @@ class RepeatFinder:
     repeats, from a collision. Memory does not grow with the file.
     """
 
-    BITS = 28
+    BITS = 27
 
     def __init__(self):
         self.bitmap = bytearray(1 << max(self.BITS - 3, 0))
