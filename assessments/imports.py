@@ -292,7 +292,7 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
     grow with the file. Raises cells.tabular.TabularFileError when the file itself cannot be read.
     """
     report = ImportReport()
-    seen, held, state = RepeatFinder(), [], None
+    seen, held, state = RepeatFinder(path), [], None
     with transaction.atomic():
         chunk = []
         for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):

@@ -216,7 +216,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
     result = MeetingImportResult()
     errors = result.errors
     today = timezone.localdate()
-    cells, seen, held = CellLookup(), RepeatFinder(), []
+    cells, seen, held = CellLookup(), RepeatFinder(path), []
     with transaction.atomic():
         chunk = []
         for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):

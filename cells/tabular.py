@@ -150,15 +150,18 @@ class RepeatFinder:
     repeats, from a collision. Memory does not grow with the file.
     """
 
-    BITS = 27
+    BITS = 27  # at most: 16 MiB
 
-    def __init__(self):
-        self.bitmap = bytearray(1 << max(self.BITS - 3, 0))
+    def __init__(self, path=None):
+        # A small file gets a small map (16 bits a row of ~20 bytes), a large one at most 2**BITS bits.
+        rows = Path(path).stat().st_size // 20 if path is not None and Path(path).is_file() else 1 << self.BITS
+        self.bits = min(self.BITS, max(16, (rows * 16).bit_length()))
+        self.bitmap = bytearray(1 << max(self.bits - 3, 0))
         self.suspects: list[tuple] = []
 
     def add(self, key, number: int) -> bool:
         """Mark the key; True when it is a suspect, to be written only after `repeats`."""
-        bit = ((hash(key) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self.BITS)
+        bit = ((hash(key) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self.bits)
         byte, mask = bit >> 3, 1 << (bit & 7)
         if self.bitmap[byte] & mask:
             self.suspects.append((key, number))
