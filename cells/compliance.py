@@ -269,20 +269,32 @@ class GroupedCompliance:
         )
         g_sql, g_params = grassroots.query.sql_with_params()
         cells = cells_active_in(self.year).filter(path__startswith=self.organization.path)
-        figures = (
-            with_cell_figures(cells, self.year, self.today)
+        # Per cell, its owner and expected months (no aggregate: no GROUP BY on the expressions);
+        # the year's meetings counted apart, per cell, through the (organization, date) index.
+        owned = (
+            cells.annotate(
+                owner=grassroots_owner_expression(), expected=expected_months_expression(self.year, self.today)
+            )
             .order_by()
-            .values("owner", "regular", "meeting_count", "expected")
+            .values("id", "owner", "expected")
         )
-        c_sql, c_params = figures.query.sql_with_params()
+        c_sql, c_params = owned.query.sql_with_params()
+        counts = (
+            Meeting.objects.filter(date__gte=first, date__lte=last, organization__in=cells.order_by().values("pk"))
+            .order_by()
+            .values("organization_id")
+            .annotate(regular=Count("pk", filter=Q(kind__in=Meeting.REGULAR_KINDS)), meeting_count=Count("pk"))
+        )
+        m_sql, m_params = counts.query.sql_with_params()
         sql = (
-            "SELECT g.id, g.code, g.name, g.name_folded, COUNT(c.owner) AS cell_count, "
-            "COALESCE(SUM(CASE WHEN c.regular >= c.expected THEN 1 ELSE 0 END), 0) AS regular_count, "
-            "COALESCE(SUM(c.meeting_count), 0) AS meeting_count "
+            "SELECT g.id, g.code, g.name, g.name_folded, COUNT(c.id) AS cell_count, "
+            "COALESCE(SUM(CASE WHEN COALESCE(m.regular, 0) >= c.expected THEN 1 ELSE 0 END), 0) AS regular_count, "
+            "COALESCE(SUM(m.meeting_count), 0) AS meeting_count "
             f"FROM ({g_sql}) g LEFT JOIN ({c_sql}) c ON c.owner = g.id "
+            f"LEFT JOIN ({m_sql}) m ON m.organization_id = c.id "
             "GROUP BY g.id, g.code, g.name, g.name_folded"
         )
-        return sql, [*g_params, *c_params]
+        return sql, [*g_params, *c_params, *m_params]
 
     def totals(self) -> ComplianceTotals:
         if self._totals is None:
