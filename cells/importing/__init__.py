@@ -8,7 +8,7 @@ The file is streamed twice instead of being held in memory:
    problem, before anything is written.
 2. `writes`: primary keys are reserved for the new organizations, so each is inserted once
    with its final parent and materialized path; existing organizations that differ from the
-   file are updated, and moved ones carry their subtrees along (`organization_subtree_move`).
+   file are updated, and moved ones carry their subtrees along (`cells.models.tree.subtree_rewrite`).
    Bulk writes bypass django-auditlog's signals, so one audit entry per created or changed
    organization is written here too.
 

@@ -21,10 +21,10 @@ from cells.importing.plan import (
     Plan,
     chunks,
     kind_code,
-    path_pks,
     sector_code,
 )
 from cells.models import Organization
+from cells.models.tree import path_ids
 from cells.tabular import RowError, read_rows
 from cells.text import normalize_spaces
 
@@ -137,7 +137,7 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
             in_scope = scope is None or path.startswith(scope.path)
             found[code] = Outside(pk=pk, code=code, path=path, in_scope=in_scope)
     # Ancestors of outside parents that the file re-imports: the final tree goes through them.
-    watched = {pk for outside in found.values() for pk in path_pks(outside.path)}
+    watched = {pk for outside in found.values() for pk in path_ids(outside.path)}
     watched_rows = {}
     for chunk in chunks(codes):
         for pk, code, path in Organization.objects.filter(code__in=chunk).values_list("pk", "code", "path"):
@@ -158,7 +158,7 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
                     )
                 )
     for outside in found.values():
-        for pk in reversed(path_pks(outside.path)):
+        for pk in reversed(path_ids(outside.path)):
             if pk in watched_rows:
                 outside.anchor, outside.anchor_path = watched_rows[pk]
                 break
@@ -236,8 +236,8 @@ def _next_in_file(plan: Plan, i: int) -> tuple[int, int]:
         return ROOT, 0
     outside = plan.outside[-2 - reference]
     if outside.anchor == ROOT:
-        return ROOT, len(path_pks(outside.path))
-    return outside.anchor, len(path_pks(outside.path)) - len(path_pks(outside.anchor_path)) + 1
+        return ROOT, len(path_ids(outside.path))
+    return outside.anchor, len(path_ids(outside.path)) - len(path_ids(outside.anchor_path)) + 1
 
 
 def check_tree(plan: Plan, result: ImportResult) -> None:

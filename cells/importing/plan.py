@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from cells.models import PATH_SEPARATOR, Organization
+from cells.models import Organization
 from cells.tabular import RowError
 from cells.text import fold
 
@@ -126,10 +126,6 @@ class Plan:
     parent_codes: list = field(default_factory=list)  # pass 1 only: row index → parent code or None
     new: bytearray = field(default_factory=bytearray)  # row index → 1 when the import creates it
     has_children: bytearray = field(default_factory=bytearray)  # row index → 1 when rows hang below it
-
-
-def path_pks(path: str) -> list[int]:
-    return [int(part) for part in path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
 
 
 def chunks(items: list, size: int = BATCH_SIZE) -> Iterator[list]:

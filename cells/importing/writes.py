@@ -26,7 +26,7 @@ from cells.importing.plan import (
     sector_code,
 )
 from cells.models import PATH_SEPARATOR, Organization
-from cells.services import organization_subtree_move
+from cells.models.tree import subtree_rewrite
 from cells.tabular import TabularFileError, read_rows
 from cells.text import fold, normalize_spaces
 
@@ -53,7 +53,7 @@ def apply(path, plan: Plan, result: ImportResult, *, dry_run: bool, actor, remot
     # Deepest first: a subtree moved inside a moving subtree is already in place when its
     # ancestor's move runs, and no longer lies under the ancestor's old path.
     for old_path, new_path in sorted(moves, key=lambda move: -move[0].count(PATH_SEPARATOR)):
-        organization_subtree_move(old_path=old_path, new_path=new_path)
+        subtree_rewrite(Organization, old_path=old_path, new_path=new_path)
 
 
 def _allocate_pks(plan: Plan) -> None:

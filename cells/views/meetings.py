@@ -48,14 +48,14 @@ class MeetingListView(ScopedMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        meetings = self.scoped(Meeting.objects.select_related("organization"), via="organization")
+        meetings = self.scoped(Meeting.objects.select_related("organization"))
         year = year_param(self.request)
         if year:
             meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
         unit = None
         if code := self.request.GET.get("to-chuc", "").strip():
             unit = self.get_organization(code)
-            meetings = meetings.filter(organization__path__startswith=unit.path)
+            meetings = meetings.within(unit)
         page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
             self.request.GET.get("page")
         )
@@ -79,18 +79,16 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
     def get_meeting(self) -> Meeting:
         if "meeting_id" not in self.kwargs:
             return Meeting()
-        return self.get_scoped_or_404(
-            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
-        )
+        return self.get_scoped_or_404(Meeting.objects.select_related("organization"), pk=self.kwargs["meeting_id"])
 
     def get_cells(self, meeting):
-        cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
+        cells = self.scoped(Organization.objects.cells())
         if meeting.pk:
             return cells.filter(pk=meeting.organization_id)
         if code := self.request.GET.get("to-chuc", "").strip():
             unit = self.get_organization(code)
-            cells = cells.filter(path__startswith=unit.path)
-        return cells.filter(dissolved__isnull=True).order_by("name_folded")
+            cells = cells.within(unit)
+        return cells.active_on(timezone.localdate()).order_by("name_folded")
 
     def dispatch_forms(self, data=None, files=None):
         self.meeting = self.get_meeting()
@@ -139,9 +137,7 @@ class MeetingDetailView(PersonalDataMixin, ScopedMixin, TemplateView):
     template_name = "cells/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
-        meeting = self.get_scoped_or_404(
-            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
-        )
+        meeting = self.get_scoped_or_404(Meeting.objects.select_related("organization"), pk=self.kwargs["meeting_id"])
         absentees = list(meeting.absentees.all()) if self.may_see_names else None
         return super().get_context_data(
             meeting=meeting,
@@ -158,7 +154,7 @@ class MeetingScanView(ScopedMixin, View):
 
     def get(self, request, meeting_id):
         meeting = self.get_scoped_or_404(
-            Meeting.objects.select_related("organization").exclude(minutes_scan=""), via="organization", pk=meeting_id
+            Meeting.objects.select_related("organization").exclude(minutes_scan=""), pk=meeting_id
         )
         extension = meeting.minutes_scan.name.rsplit(".", 1)[-1]
         if extension not in CONTENT_TYPES or not meeting.minutes_scan.storage.exists(meeting.minutes_scan.name):
