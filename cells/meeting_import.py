@@ -65,7 +65,7 @@ def _number(text, row, column, errors, required=True) -> int | None:
 
 
 CHUNK = 2000  # rows checked, compared and written together: memory is one chunk, whatever the file
-CACHE_LIMIT = 50_000  # cells kept between chunks; bounded by this, not by the file
+CACHE_LIMIT = 20_000  # cells kept between chunks; bounded by this, not by the file
 KIND_INDEX = {Meeting.Kind.REGULAR: 0, Meeting.Kind.THEMED: 1, Meeting.Kind.COMBINED: 2}
 
 
@@ -79,14 +79,14 @@ def _keys(path, cells: "CellLookup"):
         cell = cells.get(values.get("cell_code", ""))
         date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
         if cell is not None and date is not None and kind is not None:
-            yield meeting_key(cell[0], date, kind), number
+            yield meeting_key(cell.pk, date, kind), number
 
 
 class CellLookup:
-    """Organizations by code, `(pk, kind, name, founded, dissolved)`, read a chunk of codes per query."""
+    """Organizations by code (only the fields the checks read), a chunk of codes per query."""
 
     def __init__(self):
-        self.known: dict[str, tuple | None] = {}
+        self.known: dict[str, Organization | None] = {}
 
     def load(self, codes) -> None:
         missing = [code for code in set(codes) if code and code not in self.known]
@@ -94,13 +94,11 @@ class CellLookup:
             return
         if len(self.known) > CACHE_LIMIT:
             self.known = {}
-        rows = Organization.objects.filter(code__in=missing).values_list(
-            "code", "pk", "kind", "name", "founded", "dissolved"
-        )
+        rows = Organization.objects.filter(code__in=missing).only("id", "code", "kind", "name", "founded", "dissolved")
         for code in missing:
             self.known[code] = None
-        for code, *cell in rows:
-            self.known[code] = tuple(cell)
+        for cell in rows:
+            self.known[cell.code] = cell
 
     def get(self, code: str):
         if code not in self.known:
@@ -162,19 +160,18 @@ def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowEr
         if cell is None:
             errors.append(RowError(number, "cell_code", _("No organization has the code “%(code)s”.") % {"code": code}))
             continue
-        pk, cell_kind, name, founded, dissolved = cell
-        if cell_kind not in Organization.CELL_KINDS:
-            errors.append(RowError(number, "cell_code", _("%(name)s is not a party cell.") % {"name": name}))
+        if not cell.is_cell:
+            errors.append(RowError(number, "cell_code", _("%(name)s is not a party cell.") % {"name": cell.name}))
             continue
         if not valid:
             continue
-        if (founded and date < founded) or (dissolved and date > dissolved):
+        if not cell.active_on(date):
             errors.append(
                 RowError(number, "date", _("%(name)s did not exist on %(date)s.")
-                         % {"name": name, "date": date.strftime("%d/%m/%Y")})
+                         % {"name": cell.name, "date": date.strftime("%d/%m/%Y")})
             )  # fmt: skip
             continue
-        (held if seen.add(meeting_key(pk, date, kind), number) else checked).append((pk, date, kind, values))
+        (held if seen.add(meeting_key(cell.pk, date, kind), number) else checked).append((cell.pk, date, kind, values))
     return checked
 
 

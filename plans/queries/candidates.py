@@ -11,7 +11,7 @@ HISTORY_YEARS = 5
 
 
 def candidates_in(*, scope: Organization, year: int, text: str = "", level: str = "", status: str = "") -> QuerySet:
-    queryset = Candidate.objects.filter(year=year, organization__path__startswith=scope.path)
+    queryset = Candidate.objects.within(scope).filter(year=year)
     for word in fold(text).split():
         queryset = queryset.filter(Q(organization__name_folded__contains=word) | Q(organization__code__icontains=word))
     if level:
@@ -28,11 +28,8 @@ def level_history(*, scope: Organization, year: int, organization_ids=None) -> d
 
     Give `organization_ids` (the page's candidates) to read only the history of the rows shown.
     """
-    results = Classification.objects.filter(
-        organization__candidacies__year=year,
-        organization__path__startswith=scope.path,
-        year__gte=year - HISTORY_YEARS,
-        year__lte=year,
+    results = Classification.objects.within(scope).filter(
+        organization__candidacies__year=year, year__gte=year - HISTORY_YEARS, year__lte=year
     )
     if organization_ids is not None:
         results = results.filter(organization_id__in=list(organization_ids))
@@ -45,18 +42,9 @@ def level_history(*, scope: Organization, year: int, organization_ids=None) -> d
 def latest_run(*, scope: Organization, year: int) -> JobRun | None:
     """The last run that covered this scope for the year: its own, or one over everything."""
     classification_year = year - 1
-    return (
-        JobRun.objects.filter(year=classification_year)
-        .filter(Q(scope__isnull=True) | Q(scope=scope) | Q(scope__path__startswith=scope.path))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    runs = JobRun.objects.filter(year=classification_year)
+    return (runs.within(scope) | runs.filter(scope__isnull=True)).order_by("-created_at", "-pk").first()
 
 
 def candidate_years(*, scope: Organization) -> list[int]:
-    return list(
-        Candidate.objects.filter(organization__path__startswith=scope.path)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(Candidate.objects.within(scope).order_by("-year").values_list("year", flat=True).distinct())
