@@ -28,7 +28,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0004_organization_children_order"),
+        ("cells", "0005_cells_end_with_their_grassroots"),
     ]
 
     operations = [
