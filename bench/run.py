@@ -350,23 +350,26 @@ def run(args) -> None:
 
     figures["rows"] = {"organizations": Organization.objects.count(), "meetings": Meeting.objects.count()}
     print(f"{figures}", flush=True)
-    if "pages" not in args.skip:
-        print("pages:", flush=True)
-        figures["pages"] = measure_pages(profile, repeat)
-    if "job" not in args.skip:
-        print("candidate job:", flush=True)
-        figures["job"] = measure_job(profile, max(3, repeat // 2))
-    if "reports" not in args.skip:
-        print("reports:", flush=True)
-        root = Organization.objects.filter(parent__isnull=True).order_by("pk").values_list("code", flat=True)[0]
-        figures["reports"] = measure_reports(profile, root)
-    if "imports" not in args.skip:
-        print("imports (re-import of the stored rows, in a child process each):", flush=True)
-        figures["imports"] = measure_imports(args, profile)
+    root = Organization.objects.filter(parent__isnull=True).order_by("pk").values_list("code", flat=True)[0]
+    sections = [
+        ("pages", "pages:", lambda: measure_pages(profile, repeat)),
+        ("job", "candidate job:", lambda: measure_job(profile, max(3, repeat // 2))),
+        ("reports", "reports:", lambda: measure_reports(profile, root)),
+        (
+            "imports",
+            "imports (re-import of the stored rows, a child process each):",
+            lambda: measure_imports(args, profile),
+        ),
+    ]
+    for name, title, measure in sections:
+        if name in args.skip:
+            continue
+        print(title, flush=True)
+        figures[name] = measure()
+        if args.json:  # written after each section: a long national run keeps what it measured
+            Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
     print()
     print(markdown(figures))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def markdown(figures: dict) -> str:
