@@ -6,10 +6,11 @@ again changes nothing.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cells.models import Meeting, Organization
@@ -29,6 +30,12 @@ KIND_NAMES = {
 
 
 def parse_kind(text: str) -> str | None:
+    # Cached per language: a file repeats the same few words on every row, and folding is slow.
+    return _parse_kind(text, translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_kind(text: str, _language: str) -> str | None:
     folded = fold(text)
     if folded.startswith("sinh hoat "):
         folded = folded[len("sinh hoat ") :]
@@ -44,6 +51,12 @@ class MeetingImportResult:
 
 
 def parse_date(text: str) -> datetime.date | None:
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
+        # dd/mm/yyyy, the usual case, without strptime's cost.
+        try:
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            return None
     # The last pattern is how a date-formatted Excel cell arrives (a datetime turned into text).
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
         try:
@@ -73,10 +86,13 @@ def meeting_key(cell_id: int, date: datetime.date, kind: str) -> int:
     return (cell_id << 22) | (date.toordinal() << 2) | KIND_INDEX[kind]
 
 
-def _keys(path, cells: "CellLookup"):
-    """`(key, row)` of every well-formed row of the file, for `RepeatFinder.repeats`."""
+def _keys(path, cells: "CellLookup", suspects: list):
+    """`(key, row)` of the file's well-formed rows of the suspects' cells, for `RepeatFinder.repeats`."""
+    suspect_cells = {key >> 22 for key, _number in suspects}
     for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
         cell = cells.get(values.get("cell_code", ""))
+        if cell is None or cell.pk not in suspect_cells:
+            continue
         date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
         if cell is not None and date is not None and kind is not None:
             yield meeting_key(cell.pk, date, kind), number
@@ -106,7 +122,7 @@ class CellLookup:
         return self.known.get(code)
 
 
-def _parse_row(number: int, values: dict, errors: list[RowError], today: datetime.date):
+def _parse_row(number: int, values: dict, errors: list[RowError], today: datetime.date, language: str):
     """What a row can tell on its own: `(number, code, date, kind, values, valid)`."""
     before = len(errors)
     code = values.get("cell_code", "")
@@ -122,7 +138,7 @@ def _parse_row(number: int, values: dict, errors: list[RowError], today: datetim
             RowError(number, "date", _("%(date)s is in the future: only meetings already held can be recorded.")
                      % {"date": date.strftime("%d/%m/%Y")})
         )  # fmt: skip
-    kind = parse_kind(values.get("kind", ""))
+    kind = _parse_kind(values.get("kind", ""), language)
     if kind is None:
         errors.append(
             RowError(number, "kind", _("“%(value)s” is not a kind of meeting: write regular, themed or combined.")
@@ -212,12 +228,12 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
     """
     result = MeetingImportResult()
     errors = result.errors
-    today = timezone.localdate()
+    today, language = timezone.localdate(), translation.get_language()
     cells, seen, held = CellLookup(), RepeatFinder(path), []
     with transaction.atomic():
         chunk = []
         for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
-            chunk.append(_parse_row(number, values, errors, today))
+            chunk.append(_parse_row(number, values, errors, today, language))
             if len(chunk) == CHUNK:
                 checked = _check_chunk(chunk, cells, seen, errors, held)
                 if checked and not errors:
@@ -226,7 +242,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
         checked = _check_chunk(chunk, cells, seen, errors, held)
         if checked and not errors:
             _write_chunk(checked, result, write=not dry_run)
-        for number, first, _key in seen.repeats(_keys(path, cells) if seen.suspects else ()):
+        for number, first, _key in seen.repeats(_keys(path, cells, seen.suspects) if seen.suspects else ()):
             errors.append(RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": first}))
         for start in range(0, len(held) if not errors else 0, CHUNK):
             _write_chunk(held[start : start + CHUNK], result, write=not dry_run)

@@ -153,9 +153,9 @@ class RepeatFinder:
     BITS = 27  # at most: 16 MiB
 
     def __init__(self, path=None):
-        # A small file gets a small map (16 bits a row of ~20 bytes), a large one at most 2**BITS bits.
+        # A small file gets a small map (64 bits a row of ~20 bytes), a large one at most 2**BITS bits.
         rows = Path(path).stat().st_size // 20 if path is not None and Path(path).is_file() else 1 << self.BITS
-        self.bits = min(self.BITS, max(16, (rows * 16).bit_length()))
+        self.bits = min(self.BITS, max(16, (rows * 64).bit_length()))
         self.bitmap = bytearray(1 << max(self.bits - 3, 0))
         self.suspects: list[tuple] = []
 
