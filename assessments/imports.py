@@ -311,7 +311,7 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
         if state is None:
             return report
         _savepoint_chunk(state, chunk)
-        repeats = seen.repeats(_keys(path) if seen.suspects else ())
+        repeats = seen.repeats(_keys(path, seen.suspects) if seen.suspects else ())
         for number, first, key in repeats:
             report.errors.append(
                 RowError(
@@ -347,12 +347,15 @@ def _savepoint_chunk(state: _Import, chunk: list[dict]) -> None:
             state.chunk(chunk)
 
 
-def _keys(path):
-    """`(key, row)` of every well-formed row, for `RepeatFinder.repeats`."""
+def _keys(path, suspects: list):
+    """`(key, row)` of the file's well-formed rows of the suspects' codes, for `RepeatFinder.repeats`."""
+    codes = {code for (code, _year), _number in suspects}
     for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+        code = values.get("code", "").upper()
+        if code not in codes:
+            continue
         try:
             year = int(values.get("year", ""))
         except ValueError:
             continue
-        if values.get("code"):
-            yield (values["code"].upper(), year), number
+        yield (code, year), number
