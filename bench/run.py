@@ -316,10 +316,10 @@ def measure_reports(profile, scope_code: str) -> list[dict]:
     return results
 
 
-def measure_imports(args, profile) -> list[dict]:
+def measure_imports(args, profile, results: list) -> list[dict]:
+    """Appends to `results` as it goes, so that a run stopped during the long national imports keeps the rest."""
     from bench.imports import measure, write_files
 
-    results = []
     with tempfile.TemporaryDirectory() as directory:
         files = write_files(
             Path(directory), year=profile.years[-1], meeting_year=profile.meeting_year, limit=args.import_rows
@@ -330,6 +330,10 @@ def measure_imports(args, profile) -> list[dict]:
                 row = {"import": kind, "file": "tenth" if part.endswith("tenth") else "whole", **figures}
                 results.append(row)
                 print(f"  import {kind:16} {row['file']:6} {figures}", flush=True)
+                if args.json:
+                    saved = json.loads(Path(args.json).read_text(encoding="utf-8"))
+                    saved["imports"] = results
+                    Path(args.json).write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
     return results
 
 
@@ -370,6 +374,8 @@ def run(args) -> None:
             lambda: measure_imports(args, profile),
         ),
     ]
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
     for name, title, measure in sections:
         if name in args.skip:
             continue
