@@ -371,7 +371,7 @@ def run(args) -> None:
         (
             "imports",
             "imports (re-import of the stored rows, a child process each):",
-            lambda: measure_imports(args, profile),
+            lambda: measure_imports(args, profile, figures.setdefault("imports", [])),
         ),
     ]
     if args.json:
