@@ -12,6 +12,7 @@ import random
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from bench.profiles import DISTRICT_USER, NATIONAL_USER, PROFILES, Profile
@@ -226,14 +227,16 @@ def generate(profile_name: str, url: str, workdir: str | None = None, *, direct:
     from django.core.management import call_command
 
     from assessments.models import Classification
-    from cells.models import Organization
+    from cells.models import Admission, Meeting, Organization
+    from plans.models import Candidate
 
     call_command("migrate", verbosity=0)
-    if Organization.objects.exists() and not (resume and not Classification.objects.exists()):
+    if Organization.objects.exists() and not resume:
         raise SystemExit(f"{url} already holds organizations: generate fills an empty database only.")
     rng = random.Random(2018)
     timings = {}
     started = time.perf_counter()
+    # With --resume, a step whose rows are already there is skipped (a run stopped half way).
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         tmp = Path(tmp)
         tree, rows = build_tree(profile, rng)
@@ -241,15 +244,17 @@ def generate(profile_name: str, url: str, workdir: str | None = None, *, direct:
         if not Organization.objects.exists():
             timings["organizations"] = _import_organizations(tmp, rows)
             _store_life_spans(tree)
-        if direct:
-            timings["classifications"] = _copy_classifications(tree, profile, rng)
-            timings["meetings"] = _copy_meetings(tree, profile, rng)
-        else:
-            timings["classifications"] = _import_classifications(tmp, tree, profile, rng)
-            timings["meetings"] = _import_meetings(tmp, tree, profile, rng)
-    timings["admissions"] = _admissions(tree, profile, rng)
+        if not Classification.objects.exists():
+            copy_or_import = _copy_classifications if direct else partial(_import_classifications, tmp)
+            timings["classifications"] = copy_or_import(tree, profile, rng)
+        if not Meeting.objects.exists():
+            copy_or_import = _copy_meetings if direct else partial(_import_meetings, tmp)
+            timings["meetings"] = copy_or_import(tree, profile, rng)
+    if not Admission.objects.exists():
+        timings["admissions"] = _admissions(tree, profile, rng)
     _users(tree)
-    timings["candidates"] = _candidates_and_plans(tree, profile, rng)
+    if not Candidate.objects.exists():
+        timings["candidates"] = _candidates_and_plans(tree, profile, rng)
     from django.db import connection
 
     with connection.cursor() as cursor:
