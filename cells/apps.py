@@ -21,6 +21,9 @@ class CellsConfig(AppConfig):
         from cells.admin import register_remaining_models
         from cells.auditors import audit_without_reverse_relations
 
+        import cells.security.events  # noqa: F401  (the security log's signal receivers)
+        import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
+
         register_remaining_models()
         audit_without_reverse_relations()
         # Connected for every app's post_migrate: the last one sees every new view permission.

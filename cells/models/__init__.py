@@ -3,6 +3,7 @@
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.organizations import PATH_SEPARATOR, Organization, UserRole
+from cells.models.security import SecurityEvent
 
 __all__ = [
     "PATH_SEPARATOR",
@@ -12,5 +13,6 @@ __all__ = [
     "Meeting",
     "MeetingReminder",
     "Organization",
+    "SecurityEvent",
     "UserRole",
 ]
