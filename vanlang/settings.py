@@ -146,9 +146,9 @@ VANLANG_TWO_FACTOR = env_bool("VANLANG_TWO_FACTOR", not DEBUG)
 OTP_TOTP_ISSUER = "Vanlang"
 VANLANG_RECOVERY_CODES = 10
 
-# Sessions end after 30 minutes without a request and 12 hours after signing in, whatever happens.
+# Sessions end after 30 minutes without a request and 12 hours after signing in, whatever happens
+# (cells/security/sessions.py renews an active session once a minute, not on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("VANLANG_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 VANLANG_SESSION_MAX_HOURS = float(os.environ.get("VANLANG_SESSION_MAX_HOURS", "12"))
 
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "vi")
