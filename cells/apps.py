@@ -18,11 +18,10 @@ class CellsConfig(AppConfig):
     verbose_name = _("Organizations and cells")
 
     def ready(self):
-        from cells.admin import register_remaining_models
-        from cells.auditors import audit_without_reverse_relations
-
         import cells.security.events  # noqa: F401  (the security log's signal receivers)
         import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
+        from cells.admin import register_remaining_models
+        from cells.auditors import audit_without_reverse_relations
 
         register_remaining_models()
         audit_without_reverse_relations()

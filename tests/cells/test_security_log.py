@@ -14,7 +14,8 @@ ADMIN_LIST = reverse("admin:cells_securityevent_changelist")
 
 
 def events(**filters):
-    return list(SecurityEvent.objects.filter(**filters).order_by("id").values_list("kind", "username", "ip", "path", "detail"))
+    fields = ["kind", "username", "ip", "path", "detail"]
+    return list(SecurityEvent.objects.filter(**filters).order_by("id").values_list(*fields))
 
 
 def test_sign_in_failure_and_sign_out_are_logged_with_unit_and_address(client, tree, bob):
@@ -38,7 +39,8 @@ def test_an_object_of_another_unit_is_refused_and_logged_once(client, tree, char
     client.force_login(charlie)
     url = reverse("cells:meeting_detail", kwargs={"meeting_id": meeting.pk})
     assert client.get(url).status_code == 404
-    assert events(kind=Kind.REFUSED) == [("refused", "charlie", "127.0.0.1", url, f"meeting pk={meeting.pk}: in another unit")]
+    detail = f"meeting pk={meeting.pk}: in another unit"
+    assert events(kind=Kind.REFUSED) == [("refused", "charlie", "127.0.0.1", url, detail)]
 
 
 def test_an_organization_of_another_unit_is_refused_and_logged(client, tree, charlie):
