@@ -1,5 +1,6 @@
 """The security log in the admin: read only, for auditors scoped to their subtree."""
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,7 +16,10 @@ for model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    """Like every admin of the project it has a history view; the events themselves are never
+    changed, so it stays empty (the log is not tracked by django-auditlog)."""
+
     list_display = ["time", "kind", "username", "organization", "ip", "path", "detail"]
     list_filter = ["kind", "time"]
     search_fields = ["username", "ip", "path", "detail"]
