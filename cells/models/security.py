@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cells.models.organizations import Organization
+from cells.models.tree import TreeQuerySet
 
 
 class SecurityEvent(models.Model):
@@ -38,6 +39,8 @@ class SecurityEvent(models.Model):
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     path = models.CharField(_("address asked"), max_length=500, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security event")

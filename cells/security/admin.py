@@ -36,7 +36,7 @@ class SecurityEventAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         scope = scope_of(request.user)
         if scope is None:
             return queryset.none()
-        scoped = scope_filter(queryset, scope, via="organization")
+        scoped = scope_filter(queryset, scope)
         if scope.parent_id is None:
             scoped = scoped | queryset.filter(organization__isnull=True)
         return scoped
