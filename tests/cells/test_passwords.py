@@ -31,13 +31,11 @@ def test_grant_role_refuses_a_weak_password_with_the_reason_and_changes_nothing(
     assert not User.objects.filter(username="nguyenvanhanh").exists()
 
 
-def test_grant_role_as_a_command_line_exits_1(tree, alice):
-    from django.core.management import ManagementUtility
-
-    utility = ManagementUtility(["manage.py", "grant_role", "alice", "secretary", "D-A", "--password", "1"])
-    with pytest.raises(SystemExit) as exited:
-        utility.execute()
-    assert exited.value.code == 1
+def test_grant_role_exits_1_and_keeps_an_existing_users_password_and_role(tree, alice):
+    with pytest.raises(CommandError) as refused:
+        call_command("grant_role", "alice", "secretary", "D-A", "--password", "1")
+    # manage.py turns a CommandError into its message on stderr and this exit status.
+    assert refused.value.returncode == 1
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD) and alice.vanlang_role.role == "staff"
 
