@@ -28,7 +28,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0005_cells_end_with_their_grassroots"),
+        ("cells", "0006_signin_security_events"),
     ]
 
     operations = [
