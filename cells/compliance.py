@@ -10,6 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from cells.models import Admission, Meeting, Organization
 from cells.models.tree import nearest_on_path, year_bounds
+from cells.paging import KnownCountPaginator
 
 MONTHS_PER_THEMED_MEETING = 3
 # A cell that held fewer than 10 of its 12 regular meetings is highlighted (the story's "under 10").
@@ -286,6 +288,12 @@ class GroupedCompliance:
         )
         return sql, [*g_params, *c_params, *m_params]
 
+    TOTALS = (
+        "COUNT(*) OVER () AS group_count, "
+        "SUM(CASE WHEN meeting_count > 0 THEN 1 ELSE 0 END) OVER () AS with_records, "
+        "SUM(CASE WHEN meeting_count > 0 AND regular_count = cell_count THEN 1 ELSE 0 END) OVER () AS all_regular"
+    )
+
     def totals(self) -> ComplianceTotals:
         if self._totals is None:
             sql, params = self._grouped_sql()
@@ -300,6 +308,32 @@ class GroupedCompliance:
                 self._totals = ComplianceTotals(*cursor.fetchone())
         return self._totals
 
+    def page(self, number, per_page: int) -> Page:
+        """One page of groups and the totals over all of them, in one pass of the database
+        (window aggregates), plus the low cells of the page. A page past the end shows the last."""
+        number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        groups = self._window(per_page, (number - 1) * per_page)
+        if not groups and number > 1:
+            last = max(1, math.ceil(self.totals().group_count / per_page))
+            number, groups = last, self._window(per_page, (last - 1) * per_page)
+        if self._totals is None and not groups:
+            self._totals = ComplianceTotals(0, 0, 0)
+        paginator = KnownCountPaginator([], per_page, count=self.totals().group_count)
+        return Page(groups, number, paginator)
+
+    def _window(self, limit: int, offset: int) -> list[GrassrootsSummary]:
+        sql, params = self._grouped_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT grouped.*, {self.TOTALS} FROM ({sql}) grouped "
+                "ORDER BY grouped.name_folded, grouped.code LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if rows:
+            self._totals = ComplianceTotals(*rows[0][7:10])
+        return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
+
     def count(self) -> int:
         return self.totals().group_count
 
@@ -311,9 +345,12 @@ class GroupedCompliance:
         limit, offset = window.stop - window.start, window.start
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} ORDER BY g.name_folded, g.code LIMIT %s OFFSET %s", [*params, limit, offset])
-            groups = {
-                row[0]: GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in cursor.fetchall()
-            }
+            rows = cursor.fetchall()
+        return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
+
+    def _with_low_cells(self, page: list[GrassrootsSummary]) -> list[GrassrootsSummary]:
+        """The low cells of the groups shown, in one query."""
+        groups = {group.id: group for group in page}
         if groups:
             ids = list(groups)
             # The page's cells through three indexed conditions (a cell sits at most two levels
@@ -332,4 +369,4 @@ class GroupedCompliance:
             )
             for row in low:
                 groups[row["owner"]].low_cells.append(row)
-        return list(groups.values())
+        return page

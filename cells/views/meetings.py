@@ -4,7 +4,6 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -222,7 +221,7 @@ class ComplianceView(ScopedMixin, TemplateView):
         else:
             # Grouped, counted and paged by the database: a national scope has 55,000 groups.
             grouped = GroupedCompliance(organization=organization, year=year)
-            context["page"] = Paginator(grouped, self.per_page).get_page(self.request.GET.get("page"))
+            context["page"] = grouped.page(self.request.GET.get("page"), self.per_page)
             totals = grouped.totals()
             context.update(
                 with_records=totals.with_records, all_regular=totals.all_regular, group_count=totals.group_count
