@@ -183,7 +183,7 @@ ADMIN_PAGES = [
 ]
 
 
-def measure_pages(profile, repeat: int) -> list[dict]:
+def measure_pages(profile, repeat: int, only=()) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -209,6 +209,8 @@ def measure_pages(profile, repeat: int) -> list[dict]:
         client = Client()
         client.force_login(user)
         for name, url, sql, params in page_list:
+            if only and not any(part in name for part in only):
+                continue
             if (profile.name, who, name) in NOT_REQUESTED:
                 results.append({"user": who, "page": name, "url": url, "status": "not requested", "queries": None,
                                 "p50_ms": None, "p95_ms": None, "bare_p50_ms": None, "ratio": None})  # fmt: skip
@@ -365,7 +367,7 @@ def run(args) -> None:
     print(f"{figures}", flush=True)
     root = Organization.objects.filter(parent__isnull=True).order_by("pk").values_list("code", flat=True)[0]
     sections = [
-        ("pages", "pages:", lambda: measure_pages(profile, repeat)),
+        ("pages", "pages:", lambda: measure_pages(profile, repeat, args.page)),
         ("job", "candidate job:", lambda: measure_job(profile, max(3, repeat // 2))),
         ("reports", "reports:", lambda: measure_reports(profile, root)),
         (
