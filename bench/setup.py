@@ -19,6 +19,8 @@ def django_for(url: str) -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-never-used-in-production-0123456789")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    # The benchmark's users sign in with force_login: no second factor to owe.
+    os.environ["VANLANG_TWO_FACTOR"] = "0"
     import django
     from django.conf import settings
 
