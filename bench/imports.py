@@ -1,5 +1,5 @@
 """Import measurements: each import run in a child process of its own, for its rows per second
-and its peak memory (the child's peak resident set, from getrusage).
+and its peak memory (the child's peak resident set, VmHWM).
 
 The files are written from what the database holds, so importing them again is the "nothing
 changed" path: every row read, checked and compared with the stored row, nothing written.
@@ -56,7 +56,8 @@ def write_files(directory: Path, *, year: int, meeting_year: int, limit: int = 0
     paths = {}
     for kind, (header, sql, shape) in queries.items():
         whole, tenth = directory / f"{kind}.csv", directory / f"{kind}-tenth.csv"
-        with connection.cursor() as cursor, open(whole, "w", encoding="utf-8", newline="") as handle:
+        # A server-side cursor: the national meetings are not held in this process's memory.
+        with connection.chunked_cursor() as cursor, open(whole, "w", encoding="utf-8", newline="") as handle:
             cursor.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
             writer = csv.writer(handle)
             writer.writerow(header)
@@ -88,6 +89,15 @@ def measure(url: str, kind: str, path: Path) -> dict:
     return json.loads(lines[-1])
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux keeps that
+    across execve, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child_main(args) -> None:
     from bench.setup import django_for
 
@@ -98,7 +108,7 @@ def child_main(args) -> None:
     from cells.meeting_import import meetings_import
 
     results_finalized.disconnect(dispatch_uid="plans.services.candidates.results_finalized")
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kib()
     start = time.perf_counter()
     if args.kind == "organizations":
         result = organizations_import(path=args.path)
@@ -110,7 +120,7 @@ def child_main(args) -> None:
         result = meetings_import(path=args.path)
         rows, errors = result.created + result.updated + result.unchanged, result.errors
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kib()
     print(
         json.dumps(
             {
