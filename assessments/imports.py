@@ -114,13 +114,13 @@ class OrganizationLookup:
         self.ancestors: dict[int, Organization] = {}
 
     def load(self, codes) -> None:
-        missing = {code.upper() for code in codes} - set(self.by_code)
+        codes = {code.upper() for code in codes}
+        if len(self.by_code) + len(codes) > CACHE_LIMIT:
+            # Emptied before the lookup, so every code of this chunk stays known.
+            self.by_code, self.ancestors = {}, {}
+        missing = codes - set(self.by_code)
         if not missing:
             return
-        if len(self.by_code) > CACHE_LIMIT:
-            self.by_code = {}
-        if len(self.ancestors) > CACHE_LIMIT:
-            self.ancestors = {}
         found = {}
         for chunk in _chunks(missing):
             for organization in Organization.objects.filter(code__in=chunk):

@@ -87,14 +87,28 @@ def meeting_key(cell_id: int, date: datetime.date, kind: str) -> int:
 
 
 def _keys(path, cells: "CellLookup", suspects: list):
-    """`(key, row)` of the file's well-formed rows of the suspects' cells, for `RepeatFinder.repeats`."""
+    """`(key, row)` of the file's well-formed rows of the suspects' cells, for `RepeatFinder.repeats`.
+
+    Codes are looked up a chunk at a time, as in the first pass: one query per chunk, not per cell.
+    """
     suspect_cells = {key >> 22 for key, _number in suspects}
+    chunk = []
     for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
-        cell = cells.get(values.get("cell_code", ""))
+        chunk.append((number, values.get("cell_code", ""), values.get("date", ""), values.get("kind", "")))
+        if len(chunk) == CHUNK:
+            yield from _chunk_keys(chunk, cells, suspect_cells)
+            chunk = []
+    yield from _chunk_keys(chunk, cells, suspect_cells)
+
+
+def _chunk_keys(chunk, cells: "CellLookup", suspect_cells: set):
+    cells.load(code for _number, code, _date, _kind in chunk)
+    for number, code, date_text, kind_text in chunk:
+        cell = cells.get(code)
         if cell is None or cell.pk not in suspect_cells:
             continue
-        date, kind = parse_date(values.get("date", "")), parse_kind(values.get("kind", ""))
-        if cell is not None and date is not None and kind is not None:
+        date, kind = parse_date(date_text), parse_kind(kind_text)
+        if date is not None and kind is not None:
             yield meeting_key(cell.pk, date, kind), number
 
 
@@ -105,11 +119,12 @@ class CellLookup:
         self.known: dict[str, Organization | None] = {}
 
     def load(self, codes) -> None:
-        missing = [code for code in set(codes) if code and code not in self.known]
+        codes = {code for code in codes if code}
+        if len(self.known) + len(codes) > CACHE_LIMIT:
+            self.known = {}  # emptied before the lookup, so this chunk's codes all stay known
+        missing = [code for code in codes if code not in self.known]
         if not missing:
             return
-        if len(self.known) > CACHE_LIMIT:
-            self.known = {}
         rows = Organization.objects.filter(code__in=missing).only("id", "code", "kind", "name", "founded", "dissolved")
         for code in missing:
             self.known[code] = None

@@ -188,6 +188,7 @@ def test_a_file_is_written_chunk_by_chunk_and_a_repeat_is_found_across_chunks(tr
     from assessments import imports
 
     monkeypatch.setattr(imports, "CHUNK", 4)
+    monkeypatch.setattr(imports, "CACHE_LIMIT", 3)  # the organizations are read again and again
     monkeypatch.setattr(imports.RepeatFinder, "BITS", 4)  # 16 bits: most keys collide, none may be lost
     codes = ["D-A", "D-A-1", "D-A-2", "D-B", "D-B-1"]
     report = imports.classifications_import(path=write_csv(tmp_path, ten_years(codes)))

@@ -166,6 +166,7 @@ def test_a_file_is_written_chunk_by_chunk_and_keys_sharing_a_bit_are_not_repeats
 
     # Tiny chunks and a 16-bit map: the file spans many chunks and most keys share a bit with another.
     monkeypatch.setattr(meeting_import, "CHUNK", 5)
+    monkeypatch.setattr(meeting_import, "CACHE_LIMIT", 1)  # the cells are read again and again
     monkeypatch.setattr(meeting_import.RepeatFinder, "BITS", 4)
     path = write(tmp_path, year_of_meetings([tree.a1, tree.a2, tree.b1]))
     result = meeting_import.meetings_import(path=path)
