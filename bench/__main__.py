@@ -31,6 +31,14 @@ def main(argv=None) -> int:
     run.add_argument("--repeat", type=int, default=0, help="requests per page (default: 7 national, 15 otherwise)")
     run.add_argument("--skip", action="append", default=[], choices=["pages", "job", "imports", "reports"])
     run.add_argument("--page", action="append", default=[], help="measure only the pages whose name contains this")
+    run.add_argument(
+        "--import",
+        dest="import_kinds",
+        action="append",
+        default=[],
+        choices=["organizations", "classifications", "meetings"],
+        help="measure only these imports",
+    )
     run.add_argument("--import-rows", type=int, default=0, help="cap the rows of each import file (0: whole)")
     child = commands.add_parser("import-child", help=argparse.SUPPRESS)
     child.add_argument("--database-url", required=True)

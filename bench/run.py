@@ -328,7 +328,7 @@ def measure_imports(args, profile, results: list) -> list[dict]:
         files = write_files(
             Path(directory), year=profile.years[-1], meeting_year=profile.meeting_year, limit=args.import_rows
         )
-        for kind in ("organizations", "classifications", "meetings"):
+        for kind in args.import_kinds or ("organizations", "classifications", "meetings"):
             for part in (f"{kind}-tenth", kind):
                 figures = measure(args.database_url, kind, files[part])
                 row = {"import": kind, "file": "tenth" if part.endswith("tenth") else "whole", **figures}
