@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError
 
 from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
-from plans.reminders import send_task_reminders
+from plans.tasks import send_task_reminders
 from plans.services.plans import reminders_send
 from tests.plans.factories import make_plan, make_task
 
