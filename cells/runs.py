@@ -95,9 +95,14 @@ def run_send(*, run_id: int) -> bool:
     run = Run.objects.filter(pk=run_id, state=Run.State.QUEUED).only("pk", "kind").first()
     if run is None:
         return True
+    name = task_name(run.kind)
+    if name not in current_app.tasks:
+        # The web process imports no tasks module: load them (Celery's autodiscovery), once.
+        current_app.loader.import_default_modules()
+    task = current_app.tasks[name]  # a kind without its task is a programming error: raise
     Run.objects.filter(pk=run_id, state=Run.State.QUEUED).update(sent_at=timezone.now())
     try:
-        current_app.signature(task_name(run.kind), kwargs={"run_id": run_id}).apply_async()
+        task.apply_async(kwargs={"run_id": run_id})
     except BROKER_ERRORS as error:
         Run.objects.filter(pk=run_id, state=Run.State.QUEUED).update(sent_at=None)
         logger.warning("Run %s (%s) stays queued: the broker cannot be reached (%s)", run_id, run.kind, error)
@@ -152,11 +157,12 @@ class RunFailed(Exception):
         self.counts = counts
 
 
-def run_execute(*, run_id: int, work: Callable[[Run], dict]) -> Run | None:
+def run_execute(*, run_id: int, work: Callable[[Run], dict], reraise: bool = False) -> Run | None:
     """Claim the run and do its work: `work(run)` returns the run's counts.
 
     Returns None when there was nothing to claim (done already, or another worker has it).
-    Failures are recorded on the run, not raised: a run that failed says why on its page.
+    Failures are recorded on the run and, unless `reraise`, not raised: a run that failed says
+    why on its page.
     """
     run = run_claim(run_id=run_id)
     if run is None:
@@ -171,8 +177,11 @@ def run_execute(*, run_id: int, work: Callable[[Run], dict]) -> Run | None:
             with translation.override(settings.LANGUAGE_CODE):
                 run_fail(run=run, error=_("The run took longer than its time limit and was stopped."))
         except Exception as error:
-            logger.exception("Run %s (%s) failed", run.pk, run.kind)
-            run_fail(run=run, error=f"{type(error).__name__}: {error}")
+            if not reraise:
+                logger.exception("Run %s (%s) failed", run.pk, run.kind)
+            run_fail(run=run, error=str(error) or type(error).__name__)
+            if reraise:
+                raise
         else:
             run_finish(run=run, counts=counts)
     run.refresh_from_db()
@@ -180,8 +189,31 @@ def run_execute(*, run_id: int, work: Callable[[Run], dict]) -> Run | None:
 
 
 def run_here(*, run: Run, work: Callable[[Run], dict]) -> Run | None:
-    """Run a recorded run in this process (a management command): same claim, lock and record."""
+    """Run a recorded run in this process (the demo, a command): same claim, lock and record."""
     return run_execute(run_id=run.pk, work=work)
+
+
+def run_command(
+    *, kind: str, params: dict, call: Callable[[], object], counts: Callable[[object], dict], errors=lambda result: []
+) -> tuple[Run, object]:
+    """A management command's work, recorded as a run of its own (`manage.py job_runs` lists it).
+
+    `call()` does the work and returns the service's result; `errors(result)` lists its problems
+    (the run then fails with them), `counts(result)` what it did. An exception is recorded on
+    the run and raised again for the command to report.
+    """
+    outcome = {}
+
+    def work(run):
+        outcome["result"] = result = call()
+        problems = errors(result)
+        if problems:
+            raise RunFailed("\n".join(str(problem) for problem in problems[:200]), counts={"errors": len(problems)})
+        return counts(result)
+
+    run = run_create(kind=kind, trigger=Run.Trigger.COMMAND, params=params)
+    run = run_execute(run_id=run.pk, work=work, reraise=True)
+    return run, outcome.get("result")
 
 
 @contextlib.contextmanager

@@ -191,6 +191,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "contenttypes",
     "django_celery_beat.periodictasks",
+    # Background runs are the job's own log (who asked, when, what it did), written by the job.
+    "cells.run",
+    "plans.jobrun",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
