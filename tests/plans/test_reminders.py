@@ -7,8 +7,8 @@ from django.core import mail
 from django.db import IntegrityError
 
 from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
-from plans.tasks import send_task_reminders
 from plans.services.plans import reminders_send
+from plans.tasks import send_task_reminders
 from tests.plans.factories import make_plan, make_task
 
 TODAY = datetime.date(2018, 6, 20)
