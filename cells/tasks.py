@@ -11,7 +11,7 @@ from cells.runs import run_execute, runs_sweep, task_name
 REMINDER_TASK = "cells.meeting_reminders_send"
 
 
-@shared_task(name=REMINDER_TASK, time_limit=15 * 60, soft_time_limit=14 * 60)
+@shared_task(name=REMINDER_TASK, time_limit=12 * 60, soft_time_limit=11 * 60)
 def meeting_reminders_send_task(month: str | None = None) -> int:
     """Monthly (django-celery-beat, see migration 0003): remind secretaries of last month's missing meetings.
 
