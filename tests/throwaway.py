@@ -97,7 +97,8 @@ class PostgresCluster:
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.folder / "log", "-w", "start")
 
     def restart(self):
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "restart")
+        # With its log to a file: the server must not inherit (and hold open) our output pipes.
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.folder / "log", "-m", "fast", "-w", "restart")
 
     def stop(self):
         with contextlib.suppress(subprocess.CalledProcessError):
