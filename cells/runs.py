@@ -324,6 +324,8 @@ def runs_sweep(*, now: datetime.datetime | None = None) -> dict:
                 state=Run.State.QUEUED, sent_at=None, progress=0, step=_("Taken over"), note=_note(run, text, now)
             )
             result["taken_over"] += changed
+            if changed:
+                result["sent" if run_send(run_id=run.pk) else "unsent"] += 1
         waiting = Run.objects.filter(state=Run.State.QUEUED).filter(
             Q(sent_at__isnull=True, created_at__lt=grace_before) | Q(sent_at__lt=resend_before)
         )
