@@ -30,7 +30,7 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0005_runs_run_records"),
+        ("cells", "0007_runs_run_records"),
         ("plans", "0003_plans_tasks_reports"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0004_organization_children_order"),
+        ("cells", "0006_signin_security_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

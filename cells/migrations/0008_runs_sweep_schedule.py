@@ -23,7 +23,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0005_runs_run_records"),
+        ("cells", "0007_runs_run_records"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
