@@ -338,6 +338,11 @@ def runs_sweep(*, now: datetime.datetime | None = None) -> dict:
     return result
 
 
+def runs_waiting_for_queue(*, since: datetime.datetime) -> bool:
+    """Whether work recorded since `since` (by this request, say) could not reach the queue."""
+    return Run.objects.filter(state=Run.State.QUEUED, sent_at__isnull=True, created_at__gte=since).exists()
+
+
 def run_status(run: Run) -> dict:
     """What a page polling a run shows (JSON)."""
     return {
