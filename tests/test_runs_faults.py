@@ -241,3 +241,21 @@ def test_the_timeouts_take_a_dead_worker_s_run_over_within_15_minutes():
     assert max(limits) < visibility <= 15 * 60
     assert django_settings.VANLANG_RUNS_STALE_AFTER + 60 < 15 * 60
     assert django_settings.VANLANG_RUNS_HEARTBEAT_SECONDS * 3 <= django_settings.VANLANG_RUNS_STALE_AFTER
+
+
+def test_a_worker_outlives_a_redis_restart_and_runs_what_was_queued_meanwhile(broker, workers, tree, alice):
+    classify(tree.a, 2018, "complete")
+    broker.start()
+    workers()
+    broker.stop()  # Redis restarts: every message it held is gone (no persistence)
+
+    run = candidates_run_start(year=2018, scope=tree.d, user=alice)
+    run.refresh_from_db()
+    assert run.waiting_for_queue
+
+    broker.start()  # same port; the worker reconnects on its own
+    assert wait_for(lambda: app.control.ping(timeout=1), 60), "the worker did not reconnect"
+    assert runs_sweep()["sent"] == 1
+    (run,) = finished(run)
+    assert (run.state, run.attempts) == (Run.State.DONE, 1)
+    assert proposed() == ["D-A"]
