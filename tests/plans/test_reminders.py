@@ -94,7 +94,7 @@ def test_a_committee_without_an_address_is_skipped(tasks):
     assert result.tasks_reminded == 1
 
 
-def test_the_daily_schedule_exists_and_beat_starting_keeps_an_admin_edit(db):
+def test_the_daily_schedule_exists_and_beat_starting_keeps_an_admin_edit(db, monkeypatch):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
 
@@ -108,6 +108,8 @@ def test_the_daily_schedule_exists_and_beat_starting_keeps_an_admin_edit(db):
     # Staff move it to 09:30 in the admin; then beat starts (its database scheduler loads).
     task.crontab = CrontabSchedule.objects.create(minute="30", hour="9", timezone="Asia/Ho_Chi_Minh")
     task.save()
+    # Beat drops stale connections between ticks; in a test transaction that would end the test's own.
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
     DatabaseScheduler(app=app, lazy=False)
 
     task.refresh_from_db()
