@@ -1,6 +1,6 @@
 """Excel exports of the compliance tables, through the shared writer (cells.workbooks).
 
-The grassroots table's columns and rows are shared with the meeting compliance report (plans.reports).
+The tables' columns and rows are shared with the meeting report (plans.exports).
 """
 
 from django.http import HttpResponse
@@ -13,8 +13,8 @@ def _title(organization, year) -> str:
     return _("Cell meetings in %(year)s: %(scope)s") % {"year": year, "scope": organization.name}
 
 
-def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
-    columns = [
+def cell_compliance_columns() -> list[Column]:
+    return [
         Column(_("Code"), 18),
         Column(_("Cell"), 36),
         Column(_("Regular"), 10),
@@ -23,13 +23,22 @@ def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
         Column(_("Attendance"), 12, percent=True),
         Column(_("With a higher-level member"), 14),
     ]
-    rows = (
-        [cell.code, cell.name, cell.regular, cell.expected_regular, cell.themed, cell.attendance_percent,
-         cell.with_guest]
-        for cell in cells
-    )  # fmt: skip
+
+
+def cell_compliance_rows(cells):
+    for cell in cells:
+        yield [cell.code, cell.name, cell.regular, cell.expected_regular, cell.themed, cell.attendance_percent,
+               cell.with_guest]  # fmt: skip
+
+
+def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
     writer = WorkbookWriter()
-    writer.add_table(sheet=str(year), title=_title(organization, year), columns=columns, rows=rows)
+    writer.add_table(
+        sheet=str(year),
+        title=_title(organization, year),
+        columns=cell_compliance_columns(),
+        rows=cell_compliance_rows(cells),
+    )
     return xlsx_response(writer.content(), f"sinh-hoat-{organization.code}-{year}.xlsx")
 
 

@@ -57,7 +57,8 @@ class WorkbookWriter:
         worksheet.append([self._cell(worksheet, column.title, font=self.header_font) for column in columns])
         count = 0
         for row in rows:
-            worksheet.append([self._data_cell(worksheet, column, value) for column, value in zip(columns, row)])
+            cells = [self._data_cell(worksheet, column, value) for column, value in zip(columns, row, strict=True)]
+            worksheet.append(cells)
             count += 1
         last = get_column_letter(len(columns))
         worksheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(count, 1)}"

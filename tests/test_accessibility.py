@@ -64,8 +64,10 @@ def staff_pages():
         "/ket-nap/ghi/",
         f"/ket-nap/{admission.pk}/sua/",
         "/theo-doi/2018/",
+        f"/bao-cao/{district.code}/2018/",
+        f"/bao-cao/{gia_mien.code}/2017/sinh-hoat/",
     ]
-    # pages += [f"/bao-cao/{district.code}/2018/{kind}/" for kind in REPORT_KINDS]
+    pages += [f"/bao-cao/{district.code}/2018/{kind}/" for kind in REPORT_KINDS]
     return pages
 
 

@@ -158,6 +158,16 @@ class TargetForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The table's header is far from its cells for a screen reader: each control names its row.
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        for field in self.fields.values():
+            label = field.label
+            if index.isdigit():
+                label = _("Target %(row)s: %(field)s") % {"row": int(index) + 1, "field": field.label}
+            field.widget.attrs["aria-label"] = label
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
