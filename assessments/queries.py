@@ -27,11 +27,7 @@ def results_in(*, year: int | None, root: Organization | None, kinds=None) -> Qu
 
 def final_results_in(*, year: int, root: Organization | None) -> QuerySet:
     """The year's final results of the units that existed that year: what reports count."""
-    # TODO(tree API): `.active_in(year)` on the organization once cells/models/tree.py lands.
-    active = (Q(organization__founded__isnull=True) | Q(organization__founded__year__lte=year)) & (
-        Q(organization__dissolved__isnull=True) | Q(organization__dissolved__year__gte=year)
-    )
-    return results_in(year=year, root=root).filter(active, state=Classification.State.FINAL)
+    return results_in(year=year, root=root).active_in(year).filter(state=Classification.State.FINAL)
 
 
 def percent(part: int, whole: int) -> Decimal | None:

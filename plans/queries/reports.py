@@ -14,27 +14,19 @@ from django.db.models.functions import Coalesce
 from assessments import queries as assessments
 from assessments.models import Classification, Level
 from assessments.rules import rule_set_for
-from cells.compliance import cell_compliance, grassroots_compliance, year_bounds
+from cells.compliance import cell_compliance, grassroots_compliance
 from cells.models import Admission, AdmissionQuota, Organization
+from cells.models.tree import year_bounds
 from plans.models import Candidate, Plan
 from plans.outcomes import Outcome, outcome_of
-
-
-def _active_in(queryset: QuerySet, year: int, via: str = "") -> QuerySet:
-    # TODO(tree API): `.active_in(year)` once cells/models/tree.py lands on main.
-    prefix = f"{via}__" if via else ""
-    return queryset.filter(
-        Q(**{f"{prefix}founded__isnull": True}) | Q(**{f"{prefix}founded__year__lte": year}),
-        Q(**{f"{prefix}dissolved__isnull": True}) | Q(**{f"{prefix}dissolved__year__gte": year}),
-    )
 
 
 def report_units(*, scope: Organization, year: int) -> QuerySet:
     """The units a report of `scope` lists: its grassroots organizations (a grassroots scope: its
     cells) that existed in `year`, by parent then name."""
     kinds = assessments.unit_kinds_for(scope)
-    queryset = Organization.objects.filter(path__startswith=scope.path, kind__in=kinds)
-    return _active_in(queryset, year).order_by("parent__name_folded", "name_folded", "code")
+    units = Organization.objects.within(scope).of_kind(*kinds).active_in(year)
+    return units.order_by("parent__name_folded", "name_folded", "code")
 
 
 @dataclass
@@ -145,7 +137,8 @@ def consolidation_report(*, scope: Organization, year: int) -> ConsolidationRepo
     candidacy; a cancelled plan is listed but not measured.
     """
     candidates = (
-        _active_in(Candidate.objects.filter(organization__path__startswith=scope.path), year, via="organization")
+        Candidate.objects.within(scope)
+        .active_in(year)
         .filter(year=year, status=Candidate.Status.PROPOSED)
         .select_related("organization", "plan")
         .annotate(
