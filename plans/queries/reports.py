@@ -2,8 +2,9 @@
 
 Reports are figures: they count FINAL classification results only, of units that existed in the
 year. Each report gives a `summary` (a handful of numbers) and `rows` (a queryset or a list that
-the screen pages through and the workbook and the PDF write out whole). Nothing here loops over
-the rows except to build what is shown.
+the screen pages through and the workbook and the PDF write out whole). The counting is done by
+the database; Python only tallies the rows it is given (the meeting report groups each cell under
+its grassroots organization, as cells.compliance does).
 """
 
 from dataclasses import dataclass, field
