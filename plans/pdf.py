@@ -145,7 +145,7 @@ def report_document_context(scope: Organization, *, summary_line: str) -> dict:
         "date_line": date_line(place_name(scope.name), timezone.localdate()),
         "signer_title": "",
         "signer_name": "",
-        "recipients": [f"Ban Thường vụ {committee_name(above.name)} (b/c)" if above else "", "Lưu Văn phòng"],
+        "recipients": [*([f"Ban Thường vụ {committee_name(above.name)} (b/c)"] if above else []), "Lưu Văn phòng"],
     }
 
 
