@@ -279,3 +279,15 @@ def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_ass
         for output in ["xlsx", "pdf"]:
             with django_assert_num_queries(FILE_QUERIES[kind]):
                 assert client.get(url(tree.d, 2018, kind, format=output)).status_code == 200
+
+
+def test_without_weasyprint_the_report_says_what_to_install(client, tree, alice, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as when Pango is missing
+    client.force_login(alice)
+    response = client.get(url(tree.d, 2018, "xep-loai", format="pdf"))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" in body
+    assert url(tree.d, 2018, "xep-loai") in body  # back to the report
