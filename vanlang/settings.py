@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cells:home"
+LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: five tries per user name and address, then a 15-minute wait.
@@ -172,6 +172,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "contenttypes",
     "django_celery_beat.periodictasks",
+    # In-app copies of reminders and decisions: the records they point at carry the history.
+    "cells.notification",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

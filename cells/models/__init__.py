@@ -2,6 +2,7 @@
 
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
+from cells.models.notifications import Notification
 from cells.models.organizations import PATH_SEPARATOR, Organization, UserRole
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "AdmissionQuota",
     "Meeting",
     "MeetingReminder",
+    "Notification",
     "Organization",
     "UserRole",
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from assessments.models import Classification
 from cells.models import Organization, UserRole
+from cells.text import document_number
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
 from plans.people import person_name
 
@@ -64,7 +65,7 @@ def candidate_decide(
         raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
     candidate.decision = decision
     candidate.decision_reason = reason
-    candidate.decision_number = number
+    candidate.decision_number = document_number(number)
     candidate.decision_date = date
     candidate.decided_by = decided_by
     candidate.save()
@@ -96,7 +97,7 @@ def candidate_select_manually(
         source=Candidate.Source.MANUAL,
         decision=Candidate.Decision.SELECTED,
         decision_reason=reason,
-        decision_number=number,
+        decision_number=document_number(number),
         decision_date=date,
         decided_by=decided_by,
     )
@@ -143,14 +144,6 @@ def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> N
 PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
 
 
-def _normalize_number(number: str) -> str:
-    number = (number or "").strip()
-    for prefix in ("Số ", "số ", "Số:", "số:"):
-        if number.startswith(prefix):
-            number = number[len(prefix) :].strip()
-    return number
-
-
 def _save_targets(plan: Plan, targets: list[dict]) -> None:
     plan.targets.all().delete()
     Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
@@ -160,7 +153,7 @@ def _save_targets(plan: Plan, targets: list[dict]) -> None:
 def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user) -> Plan:
     if candidate.decision != Candidate.Decision.SELECTED:
         raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
-    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    values = {**values, "number": document_number(values.get("number", ""))}
     plan = Plan.objects.create(
         candidate=candidate, organization=candidate.organization, year=candidate.year, updated_by=user, **values
     )
@@ -171,7 +164,7 @@ def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user
 @transaction.atomic
 def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] | None, user) -> Plan:
     """Save the plan's text and targets if nobody saved it since the editor opened `version`."""
-    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    values = {**values, "number": document_number(values.get("number", ""))}
     if not plan.is_open:
         raise TransitionError(_("A completed or cancelled plan can no longer be changed."))
     try:
