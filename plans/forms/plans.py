@@ -211,6 +211,12 @@ class TaskForm(forms.ModelForm):
 
 
 class ProgressReportForm(forms.ModelForm):
+    done = forms.BooleanField(
+        label=_("This is the final report: the task is done"),
+        required=False,
+        help_text=_("The task is marked done with this report."),
+    )
+
     class Meta:
         model = ProgressReport
         fields = ["reported_on", "text", "attachment"]
