@@ -6,6 +6,7 @@ locale (mm/dd/yyyy in many), while users read and write dd/mm/yyyy everywhere.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cells.text import document_number
@@ -53,13 +54,19 @@ def use_day_inputs(form: forms.BaseForm, *names: str) -> None:
         field.error_messages["invalid"] = DATE_INVALID
 
 
+def example_hint(example: str):
+    """ "Ví dụ: 35-QĐ/HU": the one hint of every document number input, translated when shown."""
+    return format_lazy(_("For example: {example}"), example=example)
+
+
 class DocumentNumberField(forms.CharField):
     """A party document number, stored without "Số": the user may type "Số 35-QĐ/HU" or "35-qđ/hu"."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, example: str = "35-QĐ/HU", **kwargs):
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", _("For example: 35-QĐ/HU"))
         super().__init__(**kwargs)
+        self.example = example
+        self.help_text = example_hint(example)
 
     def to_python(self, value):
         return document_number(super().to_python(value))
@@ -68,5 +75,6 @@ class DocumentNumberField(forms.CharField):
         super().validate(value)
         if value and ("-" not in value or "/" not in value):
             raise ValidationError(
-                _("Write the document number as the party does, for example 35-QĐ/HU."), code="document_number"
+                _("Write the document number as the party does, for example %(example)s.") % {"example": self.example},
+                code="document_number",
             )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
-from cells.forms.fields import DayField, DocumentNumberField, use_day_inputs
+from cells.forms.fields import DayField, DocumentNumberField, example_hint, use_day_inputs
 from cells.models import Organization
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
 from plans.people import person_name
@@ -110,7 +110,8 @@ class PlanForm(forms.ModelForm):
         self.fields["lead"].queryset = standing_members
         self.fields["lead"].required = True
         self.fields["number"].required = True
-        self.fields["number"].help_text = _("For example: 45-KH/HU")
+        self.fields["number"].example = "45-KH/HU"
+        self.fields["number"].help_text = example_hint("45-KH/HU")
         if not self.is_bound and self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -123,7 +124,7 @@ class TargetForm(forms.Form):
     a row another editor removed meanwhile cannot make the form fail."""
 
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Kind of target"),
         choices=[("", "---------"), *Target.Kind.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
@@ -148,6 +149,12 @@ class TargetForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rows stand in a table under column headings: each input still names itself.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -166,7 +173,8 @@ class TargetForm(forms.Form):
         return data
 
 
-TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+# One blank row; "Add a target" adds more in the page (static/js/formset.js), without a save.
+TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
 
 
 def target_initial(plan) -> list[dict]:

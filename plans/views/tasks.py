@@ -104,7 +104,6 @@ class TaskDetailView(TaskMixin, TemplateView):
             **kwargs,
         )
 
-
     def report_form(self, task) -> ProgressReportForm:
         # "Mark done" on the home page opens this form with the final-report box ticked.
         final = task.is_open and self.request.GET.get("hoan-thanh") == "1"
