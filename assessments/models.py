@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Organization
+from cells.models.tree import TreeQuerySet
 
 
 class Level(models.TextChoices):
@@ -58,6 +59,8 @@ class Classification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("classification")
         verbose_name_plural = _("classifications")
@@ -86,6 +89,8 @@ class ClassificationChange(models.Model):
     Kept for good, so the history of a result stays visible after every correction.
     """
 
+    tree_organization = "classification__organization"
+
     classification = models.ForeignKey(
         Classification, verbose_name=_("classification"), on_delete=models.CASCADE, related_name="changes"
     )
@@ -100,6 +105,8 @@ class ClassificationChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("correction of a classification")

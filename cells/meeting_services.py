@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cells.compliance import cells_active_in
 from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send
 
@@ -90,9 +89,8 @@ def cells_without_regular_meeting(month: datetime.date):
         "organization_id"
     )
     return (
-        cells_active_in(month.year)
-        .exclude(founded__gt=last)
-        .exclude(dissolved__lt=month)
+        Organization.objects.cells()
+        .active_between(month, last)
         .exclude(pk__in=met)
         .exclude(meeting_reminders__month=month)
     )

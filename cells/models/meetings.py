@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cells.models.organizations import Organization
+from cells.models.tree import TreeQuerySet
 
 
 def minutes_scan_path(instance, filename):
@@ -73,6 +74,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cell meeting")
         verbose_name_plural = _("cell meetings")
@@ -114,9 +117,13 @@ class Meeting(models.Model):
 class Absentee(models.Model):
     """A member absent from a meeting, with the reason, as the minutes record it."""
 
+    tree_organization = "meeting__organization"
+
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absentees")
     name = models.CharField(_("name"), max_length=120)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("absent member")
@@ -137,6 +144,8 @@ class MeetingReminder(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month without a regular meeting."))
     recipients = models.TextField(_("recipients"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting reminder")

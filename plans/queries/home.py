@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from assessments.models import Classification
 from assessments.queries import results_in
-from cells.access import scope_filter
 from cells.admission_rules import ceremony_due, full_membership_due
-from cells.compliance import cells_active_in, grassroots_of, year_bounds
+from cells.compliance import grassroots_of
 from cells.meeting_services import previous_month
 from cells.models import Admission, AdmissionQuota, Meeting, Organization
+from cells.models.tree import year_bounds
 from plans.models import Candidate, Plan, Task
 
 LIST_LIMIT = 10
@@ -42,24 +42,16 @@ def head(queryset: QuerySet, limit: int = LIST_LIMIT) -> Head:
     return Head(list(queryset[:limit]), queryset.count())
 
 
-def _grassroots_active_in(scope: Organization, year: int) -> QuerySet:
-    # TODO(tree API): Organization.objects.within(scope).grassroots().active_in(year)
-    first, last = year_bounds(year)
-    return scope_filter(Organization.objects.filter(kind__in=Organization.GRASSROOTS_KINDS), scope).filter(
-        Q(founded__isnull=True) | Q(founded__lte=last), Q(dissolved__isnull=True) | Q(dissolved__gte=first)
-    )
-
-
 def cycle_year(scope: Organization, today: datetime.date) -> tuple[int, bool]:
     """The year of the cycle: the latest year with classifications in the scope (True), else the
     current year (False). One query."""
-    latest = scope_filter(Classification.objects.all(), scope, via="organization").aggregate(y=Max("year"))["y"]
+    latest = Classification.objects.within(scope).aggregate(y=Max("year"))["y"]
     return (latest, True) if latest else (today.year, False)
 
 
 def pending_candidates(scope: Organization) -> QuerySet:
     return (
-        scope_filter(Candidate.objects.all(), scope, via="organization")
+        Candidate.objects.within(scope)
         .filter(status=Candidate.Status.PROPOSED, decision=Candidate.Decision.PENDING)
         .select_related("organization")
         .order_by("-year", "organization__name_folded", "pk")
@@ -69,7 +61,7 @@ def pending_candidates(scope: Organization) -> QuerySet:
 def selected_without_plan(scope: Organization) -> QuerySet:
     """Units the standing committee selected whose plan is not written yet: the staff's next job."""
     return (
-        scope_filter(Candidate.objects.all(), scope, via="organization")
+        Candidate.objects.within(scope)
         .filter(status=Candidate.Status.PROPOSED, decision=Candidate.Decision.SELECTED, plan__isnull=True)
         .select_related("organization")
         .order_by("-year", "organization__name_folded", "pk")
@@ -95,7 +87,7 @@ def plan_counts(scope: Organization, today: datetime.date) -> PlanCounts:
     """Plans not cancelled: done (completed), late (open with an overdue task), on track. One query."""
     late = Exists(Task.objects.filter(_overdue(today), plan=OuterRef("pk")))
     rows = (
-        scope_filter(Plan.objects.all(), scope, via="organization")
+        Plan.objects.within(scope)
         .exclude(state=Plan.State.CANCELLED)
         .annotate(late=late)
         .order_by()
@@ -115,7 +107,7 @@ def plan_counts(scope: Organization, today: datetime.date) -> PlanCounts:
 
 def overdue_tasks(scope: Organization, today: datetime.date) -> QuerySet:
     return (
-        scope_filter(Task.objects.all(), scope, via="plan__organization")
+        Task.objects.within(scope)
         .filter(_overdue(today))
         .exclude(plan__state__in=(Plan.State.COMPLETED, Plan.State.CANCELLED))
         .select_related("plan__organization", "assignee")
@@ -147,9 +139,7 @@ def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def _cells_in_month(scope: Organization, month: datetime.date) -> QuerySet:
-    # TODO(tree API): Organization.objects.within(scope).cells().active_in(month-range)
-    first, last = _month_bounds(month)
-    return scope_filter(cells_active_in(month.year), scope).exclude(founded__gt=last).exclude(dissolved__lt=first)
+    return Organization.objects.within(scope).cells().active_between(*_month_bounds(month))
 
 
 def _met_in(month: datetime.date) -> Q:
@@ -191,8 +181,9 @@ class Admissions:
 def admissions_against_quota(scope: Organization, year: int) -> Admissions:
     """Per grassroots organization with a quota for the year: admissions decided that year. Two queries."""
     quotas = (
-        scope_filter(AdmissionQuota.objects.filter(year=year), scope, via="organization")
-        .filter(organization__kind__in=Organization.GRASSROOTS_KINDS)
+        AdmissionQuota.objects.within(scope)
+        .filter(year=year)
+        .grassroots()
         .order_by("organization__name_folded")
         .values_list("organization_id", "organization__name", "quota")
     )
@@ -200,7 +191,8 @@ def admissions_against_quota(scope: Organization, year: int) -> Admissions:
     by_id = {row.id: row for row in result.rows}
     first, last = year_bounds(year)
     admitted = (
-        scope_filter(Admission.objects.filter(decision_date__gte=first, decision_date__lte=last), scope, "organization")
+        Admission.objects.within(scope)
+        .filter(decision_date__gte=first, decision_date__lte=last)
         .order_by()
         .values_list("organization__path")
         .annotate(n=Count("pk"))
@@ -239,7 +231,7 @@ def staff_home(scope: Organization, today: datetime.date | None = None) -> Staff
     states = dict(  # 2: the year's results by state
         results_in(year=year, root=scope).order_by().values_list("state").annotate(n=Count("pk"))
     )
-    units = _grassroots_active_in(scope, year).count()  # 3: the units of the year
+    units = Organization.objects.within(scope).grassroots().active_in(year).count()  # 3: the units of the year
     return StaffHome(
         year=year,
         year_from_results=from_results,
@@ -266,7 +258,8 @@ def standing_home(scope: Organization, user, today: datetime.date | None = None)
     """Four queries: the member's open tasks, the plans they lead, the candidates awaiting a decision."""
     today = today or timezone.localdate()
     tasks = list(
-        scope_filter(Task.objects.filter(assignee=user, state__in=Task.OPEN_STATES), scope, "plan__organization")
+        Task.objects.within(scope)
+        .filter(assignee=user, state__in=Task.OPEN_STATES)
         .exclude(plan__state__in=(Plan.State.COMPLETED, Plan.State.CANCELLED))
         .select_related("plan__organization")
         .order_by("due", "pk")[:50]
@@ -275,7 +268,8 @@ def standing_home(scope: Organization, user, today: datetime.date | None = None)
         task.days_left = (task.due - today).days
         task.overdue_days = -task.days_left
     plans = list(
-        scope_filter(Plan.objects.filter(lead=user), scope, via="organization")
+        Plan.objects.within(scope)
+        .filter(lead=user)
         .exclude(state=Plan.State.CANCELLED)
         .select_related("organization")
         .annotate(open_tasks=Count("tasks", filter=Q(tasks__state__in=Task.OPEN_STATES)))
@@ -311,15 +305,14 @@ def secretary_home(scope: Organization, today: datetime.date | None = None) -> S
     """Two queries: the cells with last month's meetings, the admissions under way."""
     today = today or timezone.localdate()
     month = previous_month(today)
-    # TODO(tree API): Organization.objects.within(scope).cells().active_on(today)
     cells = list(
         _cells_in_month(scope, month)
-        .exclude(dissolved__lt=today)
+        .active_on(today)
         .annotate(met_last_month=Count("meetings", filter=_met_in(month)), last_meeting=Max("meetings__date"))
         .order_by("name_folded", "code")[:200]
     )
     under_way = (
-        scope_filter(Admission.objects.all(), scope, via="organization")
+        Admission.objects.within(scope)
         .filter(
             Q(decision_date__isnull=False, ceremony_date__isnull=True)
             | Q(ceremony_date__isnull=False, full_membership_date__isnull=True)
@@ -340,24 +333,15 @@ def secretary_home(scope: Organization, today: datetime.date | None = None) -> S
     return SecretaryHome(month=month, cells=cells, deadlines=deadlines)
 
 
-# What an auditor's home lists: the records of the scope, found through their organization.
-AUDITED = [
-    (Organization, ""),
-    (Meeting, "organization"),
-    (AdmissionQuota, "organization"),
-    (Admission, "organization"),
-    (Classification, "organization"),
-    (Candidate, "organization"),
-    (Plan, "organization"),
-    (Task, "plan__organization"),
-]
+# What an auditor's home lists: the records of the scope (each model knows its way to its organization).
+AUDITED = [Organization, Meeting, AdmissionQuota, Admission, Classification, Candidate, Plan, Task]
 
 
 def latest_changes(scope: Organization, limit: int = AUDIT_ENTRIES) -> list:
     """The latest audit log entries of records in the scope. One query."""
     condition = Q()
-    for model, via in AUDITED:
-        ids = scope_filter(model.objects.all(), scope, via).values("pk")
+    for model in AUDITED:
+        ids = model.objects.within(scope).values("pk")
         condition |= Q(
             content_type__app_label=model._meta.app_label,
             content_type__model=model._meta.model_name,

@@ -54,7 +54,6 @@ class CandidateMixin(ScopedMixin):
     def get_candidate(self) -> Candidate:
         return self.get_scoped_or_404(
             Candidate.objects.select_related("organization", "decided_by", "classification"),
-            via="organization",
             pk=self.kwargs["candidate_id"],
         )
 
@@ -212,7 +211,7 @@ class PlanMixin(ScopedMixin):
     def get_plan(self, queryset=None) -> Plan:
         if queryset is None:
             queryset = Plan.objects.select_related("organization", "candidate", "lead")
-        return self.get_scoped_or_404(queryset, via="organization", pk=self.kwargs["plan_id"])
+        return self.get_scoped_or_404(queryset, pk=self.kwargs["plan_id"])
 
 
 class PlanDetailView(PlanMixin, TemplateView):
