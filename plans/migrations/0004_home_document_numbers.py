@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0003_plans_tasks_reports"),
         ("assessments", "0002_corrections"),
-        ("cells", "0004_organization_children_order"),
+        ("cells", "0005_cells_end_with_their_grassroots"),
     ]
 
     operations = [migrations.RunPython(normalize, migrations.RunPython.noop)]
