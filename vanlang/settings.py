@@ -127,6 +127,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# dd/mm/yyyy everywhere, in both languages (vanlang/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["vanlang.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -5,14 +5,15 @@ locale (mm/dd/yyyy in many), while users read and write dd/mm/yyyy everywhere.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cells.text import document_number
 
-# dd/mm/yyyy first; ISO is accepted too, for pasted values and older bookmarks.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# dd/mm/yyyy first; ISO is accepted too, for pasted values (settings.DATE_INPUT_FORMATS).
+DATE_INPUT_FORMATS = settings.DATE_INPUT_FORMATS
 DATE_PATTERN = r"\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{2}-\d{2})\s*"
 DATE_INVALID = _("Write the date as dd/mm/yyyy, e.g. 28/12/2018.")
 
