@@ -53,10 +53,10 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         )
         for row in rows:
             row["quota"] = quotas.get(row["id"])
-            if row["admitted"]:
-                row["years_since"] = 0
-            else:
-                row["years_since"] = year - row["last_before"].year if row["last_before"] else None
+            gap = year - row["last_before"].year if row["last_before"] else None
+            # An admission this year: the last one is this year's, and the gap it closed is told apart.
+            row["years_since"] = 0 if row["admitted"] else gap
+            row["gap_closed"] = gap if row["admitted"] else None
         # The cases of this year and every one still under way, oldest decision first.
         cases = list(
             Admission.objects.within(organization)

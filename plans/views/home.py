@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cells.access import Perm, ScopedMixin
+from cells.lifespan import ended_notice
 from cells.models import UserRole
 from plans.queries import home as queries
 
@@ -22,7 +23,8 @@ class HomeView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        context = {"today": today, "scope": self.scope}
+        # A unit that ended (the 2025 reform) says so first, and where its work went.
+        context = {"today": today, "scope": self.scope, "notice": ended_notice(self.scope, self.scope)}
         if self.role.role == Role.STAFF:
             context["home"] = home = queries.staff_home(self.scope, today)
             context["chart"] = staff_chart(home)

@@ -1,10 +1,5 @@
-// The staff home: the classification progress bar and two charts, drawn from the page's JSON data.
+// The staff home's two charts, drawn from the page's JSON data (no inline script: see the CSP).
 (function () {
-  document.querySelectorAll(".progress-bar[data-share]").forEach(function (bar) {
-    const parts = bar.dataset.share.split("/");
-    const whole = Number(parts[1]);
-    bar.style.width = (whole ? (100 * Number(parts[0])) / whole : 0) + "%";
-  });
   const source = document.getElementById("home-chart-data");
   if (!source || typeof Chart === "undefined") { return; }
   const data = JSON.parse(source.textContent);
