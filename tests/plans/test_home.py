@@ -111,6 +111,11 @@ def test_standing_home_lists_my_tasks_by_due_date_my_plans_and_pending_candidate
     # 1 session, 2 user, 3 role, 4 my open tasks, 5 plans I lead, 6-7 pending candidates (rows, count)
     with django_assert_num_queries(7):
         response = client.get(HOME)
+    more = make_plan(tree.b, year=2018, state=Plan.State.ADOPTED, lead=standing)
+    for n in range(5):
+        make_task(more, assignee=standing, due=today + datetime.timedelta(days=n), title=f"Thêm {n}")
+    with django_assert_num_queries(7):  # the same with more rows
+        client.get(HOME)
     home = response.context["home"]
     assert home.tasks == [sooner, later]
     assert home.plans == [plan] and home.plans[0].open_tasks == 3
@@ -135,6 +140,11 @@ def test_secretary_home_shows_last_months_meeting_per_cell_and_admission_deadlin
     # 1 session, 2 user, 3 role, 4 the cells with last month's meetings, 5 the admissions under way
     with django_assert_num_queries(5):
         response = client.get(HOME)
+    for n in range(5):
+        make_org(f"D-A-X{n}", f"Chi bộ Thêm {n}", "cell", tree.a)
+        Admission.objects.create(organization=tree.a1, full_name=f"Người {n}", decision_date=today)
+    with django_assert_num_queries(5):  # the same with more rows
+        client.get(HOME)
     home = response.context["home"]
     cells = [(c.name, bool(c.met_last_month)) for c in home.cells]
     assert cells == [("Chi bộ Bản Làn", False), ("Chi bộ Nặm Bao", True)]

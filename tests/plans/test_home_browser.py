@@ -96,6 +96,7 @@ def test_staff_see_the_cycle_and_write_the_plan_of_a_selected_unit(page, demo):
     page.click("button[data-formset-add=targets]")
     page.select_option("select[name=targets-1-kind]", "level")
     page.select_option("select[name=targets-1-level]", "good")
+    page.screenshot(path="/tmp/plan-form.png", full_page=True)
     with page.expect_navigation():
         page.click("main form[method=post] button[type=submit]")
     plan = Plan.objects.get(candidate=chosen)
@@ -117,6 +118,7 @@ def test_a_standing_member_marks_their_task_done_from_the_home(page, demo):
     task = mine.first()
 
     sign_in(page, "thuongvu")
+    page.screenshot(path="/tmp/home-standing.png", full_page=True)
     assert page.locator("#my-tasks > li[data-task]").count() == mine.count()
     assert task.title in page.inner_text("#my-tasks > li[data-task]:first-child")
     assert page.locator("#led-plans > li").count() == led
