@@ -4,13 +4,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
+from cells.workbooks import xlsx_response
 from plans.exports import candidates_workbook
 from plans.forms.candidates import CandidateFilterForm, ScheduleForm
 from plans.models import JobRun
@@ -94,13 +95,12 @@ class CandidateExportView(CandidateFilterMixin, ScopedMixin, View):
         year = _support_year(year)
         _form, candidates = self.filtered(year)
         content = candidates_workbook(
-            candidates=candidates, history=queries.level_history(scope=self.scope, year=year), year=year
+            candidates=candidates,
+            history=queries.level_history(scope=self.scope, year=year),
+            year=year,
+            scope=self.scope,
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="ung-vien-cung-co-{year}.xlsx"'
-        return response
+        return xlsx_response(content, f"ung-vien-cung-co-{year}.xlsx")
 
 
 class CandidateRunView(ScopedMixin, View):
