@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cells:home"
+LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins, counted separately per user name (five tries) and per client address across
@@ -155,6 +155,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# dd/mm/yyyy everywhere, in both languages (vanlang/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["vanlang.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -228,6 +231,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "otp_totp",
     "otp_static",
     "cells.securityevent",
+    # In-app copies of reminders and decisions: the records they point at carry the history.
+    "cells.notification",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
@@ -289,7 +294,7 @@ VANLANG_ORGANIZATION_PANELS += ["assessments.panels.classification_panel"]
 VANLANG_ORGANIZATION_PANELS += ["plans.panels.support_plans_panel"]
 
 # The hour (Hà Nội time) of the daily reminder of consolidation tasks when its schedule is first
-# created (plans migration 0005); afterwards it is edited in the admin (Periodic tasks).
+# created (plans migration 0006); afterwards it is edited in the admin (Periodic tasks).
 VANLANG_REMINDER_HOUR = int(os.environ.get("VANLANG_REMINDER_HOUR", "7"))
 # Production never runs on the development key: fail at start rather than sign sessions with it.
 if not DEBUG and SECRET_KEY == "dev-only-insecure-key-change-me-in-production":

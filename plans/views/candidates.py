@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
 from cells.runs import QUEUE_DOWN, run_status
+from cells.workbooks import xlsx_response
 from plans.exports import candidates_workbook
 from plans.forms.candidates import CandidateFilterForm, ScheduleForm
 from plans.models import JobRun
@@ -95,13 +96,12 @@ class CandidateExportView(CandidateFilterMixin, ScopedMixin, View):
         year = _support_year(year)
         _form, candidates = self.filtered(year)
         content = candidates_workbook(
-            candidates=candidates, history=queries.level_history(scope=self.scope, year=year), year=year
+            candidates=candidates,
+            history=queries.level_history(scope=self.scope, year=year),
+            year=year,
+            scope=self.scope,
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="ung-vien-cung-co-{year}.xlsx"'
-        return response
+        return xlsx_response(content, f"ung-vien-cung-co-{year}.xlsx")
 
 
 class CandidateRunView(ScopedMixin, View):

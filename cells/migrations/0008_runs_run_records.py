@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0006_signin_security_events"),
+        ("cells", "0007_home_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,6 @@
 """The sweep of background runs, every minute, as a django-celery-beat entry (editable in the admin).
 
-Every fixed schedule is created once by a migration like this one (cells 0003, plans 0005): an
+Every fixed schedule is created once by a migration like this one (cells 0003, plans 0006): an
 entry that already exists is left as it is, so nothing undoes an edit made in the admin.
 """
 
@@ -23,7 +23,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0007_runs_run_records"),
+        ("cells", "0008_runs_run_records"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -30,8 +30,8 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0007_runs_run_records"),
-        ("plans", "0003_plans_tasks_reports"),
+        ("cells", "0008_runs_run_records"),
+        ("plans", "0004_home_document_numbers"),
     ]
 
     operations = [

@@ -33,7 +33,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0004_runs_job_runs_as_runs"),
+        ("plans", "0005_runs_job_runs_as_runs"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
