@@ -1,5 +1,7 @@
 """The organization import page: upload, problems or preview, confirm; inside the user's scope."""
 
+from pathlib import Path
+
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -302,4 +304,8 @@ def test_import_in_the_browser(page, alice, tmp_path):
 
     page.locator("#import-done").wait_for()
     assert page.evaluate("document.getElementById('run-bar').style.width") == "100%"
+    page.reload()  # the run's own page: reloading shows the same outcome
+    assert page.locator("#import-done").count() == 1
+    Path("/tmp/vanlang-screens").mkdir(exist_ok=True)
+    page.screenshot(path="/tmp/vanlang-screens/import-run.png", full_page=True)
     assert Organization.objects.filter(code__in=["D-A-3", "D-C", "D-C-1"]).count() == 3
