@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, level_choices_for, row_problems
+from cells.forms.fields import DayField, DocumentNumberField
 
 
 class YearEntryForm(forms.Form):
@@ -13,16 +14,8 @@ class YearEntryForm(forms.Form):
     Fields are named after the unit's primary key (`level_42`), so an error lands on its row.
     """
 
-    decision_number = forms.CharField(
-        label=_("Decision number"), max_length=64, required=False, help_text=_("For example: Số 125-QĐ/HU")
-    )
-    decision_date = forms.DateField(
-        label=_("Decision date"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
-        error_messages={"invalid": _("Write the date as dd/mm/yyyy, e.g. 28/12/2018.")},
-    )
+    decision_number = DocumentNumberField(label=_("Decision number"), required=False)
+    decision_date = DayField(label=_("Decision date"), required=False)
 
     def __init__(self, *args, units, existing, year, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,14 +48,25 @@ class YearEntryForm(forms.Form):
                     decimal_places=2,
                     localize=True,
                     initial=current.score if current else None,
-                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": "form-control form-control-sm",
+                            "inputmode": "decimal",
+                            "aria-label": _("Score: %(unit)s") % {"unit": unit.name},
+                        }
+                    ),
                     error_messages={"invalid": _("Write the score as a number from 0 to 100, e.g. 85 or 72,5.")},
                 )
             self.fields[f"note_{unit.pk}"] = forms.CharField(
                 label=_("Note"),
                 required=False,
                 initial=current.note if current else "",
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "aria-label": _("Note: %(unit)s") % {"unit": unit.name},
+                    }
+                ),
             )
             if current is not None and current.state == current.State.FINAL:
                 self.fields[f"reason_{unit.pk}"] = forms.CharField(
@@ -72,6 +76,7 @@ class YearEntryForm(forms.Form):
                         attrs={
                             "class": "form-control form-control-sm",
                             "placeholder": _("Only when changing a final result"),
+                            "aria-label": _("Reason for a correction: %(unit)s") % {"unit": unit.name},
                         }
                     ),
                 )

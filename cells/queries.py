@@ -1,6 +1,6 @@
 """Reads of the organization tree that views and reports share."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cells.models import Organization
@@ -39,7 +39,7 @@ def ancestors_within(organization: Organization, scope: Organization) -> list[Or
 def matching_organizations(text: str) -> Q | None:
     """The condition "name or code contains every word of `text`", ignoring case and diacritics.
 
-    Written for the trigram indexes of migration 0007 on PostgreSQL: `name_folded LIKE` and
+    Written for the trigram indexes of migration 0010 on PostgreSQL: `name_folded LIKE` and
     `UPPER(code) LIKE` are the exact expressions they index. None when `text` has no word.
     """
     words = fold(text).split()
@@ -56,4 +56,23 @@ def search_organizations(queryset: QuerySet, text: str) -> QuerySet:
     condition = matching_organizations(text)
     if condition is None:
         return queryset.none()
-    return queryset.filter(condition).select_related("parent").order_by("name_folded", "code")
+    return (
+        queryset.filter(condition)
+        .select_related("parent")
+        .order_by(search_rank(" ".join(fold(text).split())), "name_folded", "code")
+    )
+
+
+def search_rank(phrase: str) -> Case:
+    """Grassroots organizations and committees whose name is the phrase ("tan my" → "Đảng bộ xã Tân Mỹ")
+    come first, then those whose name has a word starting with it, then other units, then cells."""
+    unit = ~Q(kind=Organization.Kind.CELL)
+    exact = Q(name_folded=phrase) | Q(name_folded__endswith=f" {phrase}")
+    prefix = Q(name_folded__startswith=phrase) | Q(name_folded__contains=f" {phrase}")
+    return Case(
+        When(unit & exact, then=Value(0)),
+        When(unit & prefix, then=Value(1)),
+        When(unit, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    ).asc()

@@ -8,9 +8,10 @@ from django.utils import translation
 
 from assessments.models import Classification
 from cells.models import Organization
+from cells.runs import run_here
 from plans.models import Candidate, JobRun
 from plans.services import reasons as candidates_reasons
-from plans.services.candidates import candidates_flag
+from plans.services.candidates import candidates_flag, candidates_run_work
 from tests.assessments.factories import classify
 from tests.conftest import make_org
 
@@ -128,8 +129,7 @@ def test_a_scoped_run_touches_only_its_subtree(tree):
 def test_progress_is_recorded_on_the_run(tree):
     classify(tree.a, 2018, "complete")
     run = JobRun.objects.create(year=2018, scope=tree.d)
-    candidates_flag(year=2018, scope=tree.d, run=run)
-    run.refresh_from_db()
+    run = run_here(run=run, work=candidates_run_work)
     assert (run.state, run.progress) == (JobRun.State.DONE, 100)
     assert run.counts["created"] == 1 and run.started_at and run.finished_at
 

@@ -29,10 +29,11 @@ def test_the_page_lists_every_plan_of_the_scope_with_its_outcome(client, alice, 
     client.force_login(alice)
     client.get(reverse("plans:consolidation"))
 
-    # 1 session, 2 user, 3 role with its organization, 4 the share and the number of plans, counted
-    # by the database, 5 the page of plans with unit, lead and both levels: one query more than
-    # when every plan of the scope was read to show a page of 100.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 role with its organization, 4 the share and the number of plans (three
+    # values per plan), 5 the page of plans with unit, lead and both levels, 6 the units selected
+    # but still without a plan: one query more than when every plan of the scope was read to
+    # show a page of 100.
+    with django_assert_num_queries(6):
         response = client.get(reverse("plans:consolidation"))
 
     report = response.context["report"]
@@ -78,3 +79,17 @@ def test_the_level_before_falls_back_to_the_year_before(tree):
 
     assert json.loads(out.getvalue())[0]["level_before"] == "incomplete"
     assert json.loads(out.getvalue())[0]["outcome"] == "improved"
+
+
+def test_units_selected_without_a_plan_are_listed_with_a_link_to_write_it(client, tree, alice):
+    from plans.models import Candidate
+    from tests.plans.factories import make_candidate
+
+    selected = make_candidate(tree.b, 2020, decision=Candidate.Decision.SELECTED, decision_number="35-QĐ/HU")
+    make_candidate(tree.a, 2020)  # pending: not listed
+    client.force_login(alice)
+    response = client.get(reverse("plans:consolidation"))
+    assert response.context["without_plan"] == [selected]
+    body = response.content.decode()
+    assert reverse("plans:plan_create", kwargs={"candidate_id": selected.pk}) in body
+    assert "decision no. 35-QĐ/HU" in body

@@ -28,7 +28,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0006_signin_security_events"),
+        ("cells", "0009_runs_sweep_schedule"),
     ]
 
     operations = [
