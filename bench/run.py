@@ -73,7 +73,7 @@ def pages(scope, year: int, support_year: int, rare_code: str):
     first, last = f"{year}-01-01", f"{year}-12-31"
     org_in_scope = "o.path LIKE %s"
     return [
-        ("home", reverse("cells:home"), "SELECT id, code, name FROM cells_organization WHERE id = %s", [scope.pk]),
+        ("home", reverse("plans:home"), "SELECT id, code, name FROM cells_organization WHERE id = %s", [scope.pk]),
         (
             "tree",
             reverse("cells:tree"),
