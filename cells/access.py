@@ -10,9 +10,11 @@ and `self.get_scoped_or_404()`, so anything outside the subtree is never listed 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cells.models import Organization, UserRole
+from cells.params import parse_code
 
 Role = UserRole.Role
 
@@ -114,4 +116,6 @@ class ScopedMixin(AccessMixin):
         return get_object_or_404(self.scoped(queryset, via), **lookup)
 
     def get_organization(self, code: str) -> Organization:
+        if parse_code(code) is None:  # a NUL or a control character: no organization has it
+            raise Http404
         return self.get_scoped_or_404(Organization.objects.all(), code=code)

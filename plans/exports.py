@@ -5,6 +5,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cells.exports import append_row
+
 
 def candidates_workbook(*, candidates, history, year: int) -> bytes:
     workbook = Workbook(write_only=True)
@@ -21,11 +23,12 @@ def candidates_workbook(*, candidates, history, year: int) -> bytes:
         _("Reason for withdrawal"),
         _("Decision"),
     ]
-    sheet.append(header)
+    append_row(sheet, header)
     for candidate in candidates:
         organization = candidate.organization
         past = "; ".join(f"{result.year}: {result.label}" for result in history.get(organization.pk, []))
-        sheet.append(
+        append_row(
+            sheet,
             [
                 organization.code,
                 organization.name,
@@ -37,7 +40,7 @@ def candidates_workbook(*, candidates, history, year: int) -> bytes:
                 candidate.get_status_display(),
                 candidate.withdrawn_reason,
                 candidate.get_decision_display(),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

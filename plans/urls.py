@@ -9,11 +9,11 @@ app_name = "plans"
 urlpatterns = [
     # --- candidates (issue 3) ---
     path("ung-vien/", views_candidates.CandidateIndexView.as_view(), name="candidates"),
-    path("ung-vien/<int:year>/", views_candidates.CandidateListView.as_view(), name="candidates_year"),
-    path("ung-vien/<int:year>/excel/", views_candidates.CandidateExportView.as_view(), name="candidates_export"),
-    path("ung-vien/<int:year>/chay/", views_candidates.CandidateRunView.as_view(), name="candidates_run"),
+    path("ung-vien/<year:year>/", views_candidates.CandidateListView.as_view(), name="candidates_year"),
+    path("ung-vien/<year:year>/excel/", views_candidates.CandidateExportView.as_view(), name="candidates_export"),
+    path("ung-vien/<year:year>/chay/", views_candidates.CandidateRunView.as_view(), name="candidates_run"),
     path(
-        "ung-vien/lan-chay/<int:run_id>/",
+        "ung-vien/lan-chay/<id:run_id>/",
         views_candidates.CandidateRunStatusView.as_view(),
         name="candidates_run_status",
     ),
@@ -21,21 +21,21 @@ urlpatterns = [
     # --- end of candidates ---
     # ---- Decisions, plans, tasks, reports and outcomes (issue 4) ----
     path(
-        "cung-co/ung-vien/<int:candidate_id>/quyet-dinh/",
+        "cung-co/ung-vien/<id:candidate_id>/quyet-dinh/",
         plan_views.CandidateDecideView.as_view(),
         name="candidate_decide",
     ),
     path("cung-co/ung-vien/chon-them/", plan_views.ManualSelectionView.as_view(), name="candidate_select"),
-    path("cung-co/ung-vien/<int:candidate_id>/lap-ke-hoach/", plan_views.PlanCreateView.as_view(), name="plan_create"),
-    path("cung-co/ke-hoach/<int:plan_id>/", plan_views.PlanDetailView.as_view(), name="detail"),
-    path("cung-co/ke-hoach/<int:plan_id>/sua/", plan_views.PlanEditView.as_view(), name="plan_edit"),
-    path("cung-co/ke-hoach/<int:plan_id>/trang-thai/", plan_views.PlanTransitionView.as_view(), name="plan_transition"),
-    path("cung-co/ke-hoach/<int:plan_id>/ban-in.pdf", plan_views.PlanPdfView.as_view(), name="plan_pdf"),
-    path("cung-co/ke-hoach/<int:plan_id>/them-nhiem-vu/", task_views.TaskCreateView.as_view(), name="task_create"),
-    path("cung-co/nhiem-vu/<int:task_id>/", task_views.TaskDetailView.as_view(), name="task_detail"),
-    path("cung-co/nhiem-vu/<int:task_id>/sua/", task_views.TaskEditView.as_view(), name="task_edit"),
-    path("cung-co/nhiem-vu/<int:task_id>/bao-cao/", task_views.TaskReportView.as_view(), name="task_report"),
-    path("cung-co/bao-cao/<int:report_id>/tep/", task_views.ReportAttachmentView.as_view(), name="report_attachment"),
+    path("cung-co/ung-vien/<id:candidate_id>/lap-ke-hoach/", plan_views.PlanCreateView.as_view(), name="plan_create"),
+    path("cung-co/ke-hoach/<id:plan_id>/", plan_views.PlanDetailView.as_view(), name="detail"),
+    path("cung-co/ke-hoach/<id:plan_id>/sua/", plan_views.PlanEditView.as_view(), name="plan_edit"),
+    path("cung-co/ke-hoach/<id:plan_id>/trang-thai/", plan_views.PlanTransitionView.as_view(), name="plan_transition"),
+    path("cung-co/ke-hoach/<id:plan_id>/ban-in.pdf", plan_views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("cung-co/ke-hoach/<id:plan_id>/them-nhiem-vu/", task_views.TaskCreateView.as_view(), name="task_create"),
+    path("cung-co/nhiem-vu/<id:task_id>/", task_views.TaskDetailView.as_view(), name="task_detail"),
+    path("cung-co/nhiem-vu/<id:task_id>/sua/", task_views.TaskEditView.as_view(), name="task_edit"),
+    path("cung-co/nhiem-vu/<id:task_id>/bao-cao/", task_views.TaskReportView.as_view(), name="task_report"),
+    path("cung-co/bao-cao/<id:report_id>/tep/", task_views.ReportAttachmentView.as_view(), name="report_attachment"),
     path("cung-co/nhiem-vu-cua-toi/", task_views.MyTasksView.as_view(), name="my_tasks"),
     path("cung-co/tong-hop/", plan_views.ConsolidationView.as_view(), name="consolidation"),
     # ---- end of issue 4 ----

@@ -13,6 +13,7 @@ from cells.admission_rules import admission_steps
 from cells.compliance import cells_active_in, year_bounds
 from cells.forms.admissions import AdmissionForm
 from cells.models import Admission, AdmissionQuota, Organization
+from cells.params import parse_int
 from cells.views.meetings import PersonalDataMixin, year_or_404
 
 
@@ -107,8 +108,8 @@ class QuotaEditView(ScopedMixin, View):
             raw = request.POST[f"quota_{pk}"].strip()
             if raw == "":
                 values[pk] = None
-            elif raw.isdigit() and int(raw) < 1000:
-                values[pk] = int(raw)
+            elif (quota := parse_int(raw, maximum=999)) is not None:
+                values[pk] = quota
             else:
                 problems.append(raw)
         if problems:

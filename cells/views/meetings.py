@@ -17,6 +17,7 @@ from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
+from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 
 
@@ -35,11 +36,6 @@ def year_or_404(year: int) -> int:
     return year
 
 
-def year_param(request) -> int | None:
-    value = request.GET.get("nam", "")
-    return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
-
-
 class MeetingListView(ScopedMixin, TemplateView):
     """Meeting records in the user's scope, newest first, filtered by year and unit."""
 
@@ -53,7 +49,7 @@ class MeetingListView(ScopedMixin, TemplateView):
         if year:
             meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
         unit = None
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             meetings = meetings.filter(organization__path__startswith=unit.path)
         page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
@@ -87,7 +83,7 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
         cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
         if meeting.pk:
             return cells.filter(pk=meeting.organization_id)
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             cells = cells.filter(path__startswith=unit.path)
         return cells.filter(dissolved__isnull=True).order_by("name_folded")

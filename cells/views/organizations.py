@@ -11,6 +11,7 @@ from cells.access import Perm, ScopedMixin
 from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.models import Organization
+from cells.params import text_param
 from cells.queries import ancestors_within, children_of, search_organizations
 
 
@@ -71,7 +72,7 @@ class SearchView(ScopedMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = text_param(self.request, "q")
         results = search_organizations(self.scoped(Organization.objects.all()), query) if query else None
         page = Paginator(results, self.per_page).get_page(self.request.GET.get("page")) if results is not None else None
         return super().get_context_data(query=query, page=page, **kwargs)
