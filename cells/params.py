@@ -107,7 +107,7 @@ class IdConverter:
 class CodeConverter:
     """An organization code: one path segment of printable text, without NUL or control characters."""
 
-    regex = "[^/\x00-\x1f\x7f-\x9f]{1,%d}" % CODE_MAX
+    regex = f"[^/\x00-\x1f\x7f-\x9f]{{1,{CODE_MAX}}}"
 
     def to_python(self, value: str) -> str:
         return value

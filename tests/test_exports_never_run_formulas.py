@@ -29,7 +29,7 @@ def texts(content: bytes) -> list:
 
 @pytest.fixture
 def hostile_names(tree):
-    names = dict(zip([tree.a, tree.b, tree.a1, tree.a2, tree.b1], HOSTILE_NAMES))
+    names = dict(zip([tree.a, tree.b, tree.a1, tree.a2, tree.b1], HOSTILE_NAMES, strict=True))
     for organization, name in names.items():
         organization.name = name
         organization.save()

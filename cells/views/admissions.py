@@ -13,6 +13,7 @@ from cells.admission_rules import admission_steps
 from cells.compliance import cells_active_in, year_bounds
 from cells.forms.admissions import AdmissionForm
 from cells.models import Admission, AdmissionQuota, Organization
+from cells.once import SubmitOnceMixin
 from cells.params import parse_int
 from cells.views.meetings import PersonalDataMixin, year_or_404
 
@@ -132,7 +133,7 @@ class QuotaEditView(ScopedMixin, View):
         return redirect("cells:admission_overview", org_code=organization.code, year=year)
 
 
-class AdmissionEditView(ScopedMixin, TemplateView):
+class AdmissionEditView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """Enter or correct an admission case."""
 
     permission = Perm.ENTER_ADMISSIONS

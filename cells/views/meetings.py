@@ -17,6 +17,7 @@ from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
+from cells.once import SubmitOnceMixin
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 
@@ -66,7 +67,7 @@ class MeetingListView(ScopedMixin, TemplateView):
         )
 
 
-class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
+class MeetingEditView(PersonalDataMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
     """Enter a new meeting record or correct one: errors block, warnings ask for a confirmation."""
 
     permission = Perm.ENTER_MEETINGS

@@ -157,7 +157,12 @@ def _save_targets(plan: Plan, targets: list[dict]) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user) -> Plan:
+    """The candidate's plan, created once: a second post of the form (a double click) gets the first plan."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if existing := Plan.objects.filter(candidate=candidate).first():
+        return existing
     if candidate.decision != Candidate.Decision.SELECTED:
         raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
     values = {**values, "number": _normalize_number(values.get("number", ""))}

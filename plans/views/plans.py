@@ -16,6 +16,7 @@ from django.views.generic import TemplateView, View
 from assessments.models import Level
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
+from cells.once import SubmitOnceMixin
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
     DecisionForm,
@@ -122,7 +123,7 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         return redirect("plans:candidate_decide", candidate_id=candidate.pk)
 
 
-class ManualSelectionView(ScopedMixin, TemplateView):
+class ManualSelectionView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """Staff select a unit that the job did not flag."""
 
     permission = Perm.MANAGE_PLANS
@@ -161,7 +162,7 @@ class PlanEditingMixin(CandidateMixin):
         return TargetFormSet(data, initial=initial, prefix="targets")
 
 
-class PlanCreateView(PlanEditingMixin, TemplateView):
+class PlanCreateView(PlanEditingMixin, SubmitOnceMixin, TemplateView):
     permission = Perm.MANAGE_PLANS
     template_name = "plans/plan_form.html"
 
