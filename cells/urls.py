@@ -18,7 +18,11 @@ urlpatterns = [
     path("sinh-hoat/<id:meeting_id>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
     path("sinh-hoat/<id:meeting_id>/sua/", meetings.MeetingEditView.as_view(), name="meeting_update"),
     path("sinh-hoat/<id:meeting_id>/bien-ban/", meetings.MeetingScanView.as_view(), name="meeting_scan"),
-    path("sinh-hoat/tong-hop/<code:org_code>/<year:year>/", meetings.ComplianceView.as_view(), name="meeting_compliance"),
+    path(
+        "sinh-hoat/tong-hop/<code:org_code>/<year:year>/",
+        meetings.ComplianceView.as_view(),
+        name="meeting_compliance",
+    ),
     # Party development
     path(
         "phat-trien-dang/<code:org_code>/<year:year>/",

@@ -19,7 +19,7 @@ def formulas(content: bytes) -> list[str]:
     """The formulas stored in a workbook: <f> elements of its sheets, and cells typed as formulas."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
-        return [name for name in sheets if b"<f>" in archive.read(name) or b'<f ' in archive.read(name)]
+        return [name for name in sheets if b"<f>" in archive.read(name) or b"<f " in archive.read(name)]
 
 
 def texts(content: bytes) -> list:
