@@ -32,7 +32,7 @@ from cells.text import normalize_spaces
 def read_and_check_rows(path, plan: Plan, result: ImportResult) -> None:
     errors = result.errors
     parent_codes = plan.parent_codes
-    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, errors=errors):
         plan.has_sector = "sector" in values
         code, name, parent_code = values["code"], normalize_spaces(values["name"]), values["parent_code"]
         errors.extend(_row_errors(number, code, name, values))

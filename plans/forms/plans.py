@@ -10,22 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
 from cells.models import Organization
+from cells.uploads import check_attachment
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
 from plans.people import person_name
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-# What a progress report may carry: documents and photos, checked by their first bytes too.
-ATTACHMENT_TYPES = {
-    "application/pdf": (b"%PDF",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-    "application/msword": (b"\xd0\xcf\x11\xe0",),
-}
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def user_label(user) -> str:
@@ -242,13 +232,5 @@ class ProgressReportForm(forms.ModelForm):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB: attach a smaller or compressed file."))
-        declared = (upload.content_type or "").split(";")[0].strip().lower()
-        head = upload.read(8)
-        upload.seek(0)
-        signatures = ATTACHMENT_TYPES.get(declared)
-        if not signatures or not any(head.startswith(s) for s in signatures):
-            raise ValidationError(_("This kind of file cannot be attached: use a PDF, Word, Excel, JPEG or PNG file."))
-        upload.checked_type = declared
+        upload.checked_type = check_attachment(upload)
         return upload
