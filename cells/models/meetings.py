@@ -7,6 +7,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cells.models.edits import EditTracked
 from cells.models.organizations import Organization
 
 
@@ -32,11 +33,13 @@ class ScanField(models.FileField):
     attr_class = ScanFieldFile
 
 
-class Meeting(models.Model):
+class Meeting(EditTracked):
     """One cell meeting (buổi sinh hoạt chi bộ) and its minute record (biên bản).
 
     A meeting is identified by its cell, date and kind, so an import run twice adds nothing.
     A combined meeting (định kỳ kết hợp chuyên đề) counts both as a regular and as a themed one.
+    Two secretaries correcting one record: the later save is refused with the differences
+    (`version`, cells.versions).
     """
 
     class Kind(models.TextChoices):
@@ -70,8 +73,6 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("cell meeting")

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -20,6 +21,7 @@ from cells.models import Meeting, Organization
 from cells.once import SubmitOnceMixin
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
+from cells.versions import ConflictError
 
 
 class PersonalDataMixin:
@@ -119,13 +121,31 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, SubmitOnceMixin, TemplateV
                 exclude_pk=self.meeting.pk,
             )
             if not warnings or request.POST.get("confirm_warnings"):
-                meeting = meeting_save(form=form, absentees=absentees, user=request.user)
-                messages.success(request, _("The meeting record was saved."))
-                return redirect("cells:meeting_detail", meeting_id=meeting.pk)
+                try:
+                    meeting = meeting_save(
+                        form=form, absentees=absentees, user=request.user, version=data.get("version")
+                    )
+                except ConflictError as conflict:
+                    return self.refuse_stale(form, absentees, conflict)
+                except IntegrityError:  # two posts crossed: the unique rule, checked by the form, in the database
+                    form.add_error(None, _("This cell already has a meeting of this kind on this date."))
+                else:
+                    messages.success(request, _("The meeting record was saved."))
+                    return redirect("cells:meeting_detail", meeting_id=meeting.pk)
         context = self.get_context_data(
             form=form, absentees=absentees, warnings=warnings, scan_dropped=bool(warnings and request.FILES)
         )
         return self.render_to_response(context)
+
+    def refuse_stale(self, form, absentees, conflict):
+        """Keep everything the user typed; the next save knowingly replaces the other version."""
+        data = self.request.POST.copy()
+        data["version"] = conflict.current.version
+        form = MeetingForm(data, instance=self.meeting, cells=form.fields["organization"].queryset)
+        form.is_valid()
+        absentees = AbsenteeFormSet(data, instance=self.meeting, prefix="absentees")
+        context = self.get_context_data(form=form, absentees=absentees, conflict=conflict)
+        return self.render_to_response(context, status=409)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)

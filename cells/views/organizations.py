@@ -101,7 +101,11 @@ class OrganizationImportView(ScopedMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         token, path = import_uploads.store(form.cleaned_data["file"])
-        result = organizations_import(path=path, dry_run=True, scope=self.scope)
+        try:
+            result = organizations_import(path=path, dry_run=True, scope=self.scope)
+        except BaseException:
+            import_uploads.discard(path)  # never left behind in media/imports
+            raise
         if not result.ok or not (result.created or result.updated):
             # Nothing to confirm: the problems are listed, or the file changes nothing.
             import_uploads.discard(path)

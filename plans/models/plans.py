@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
 from cells.models import Organization
+from cells.models.edits import EditTracked
 from plans.people import person_name
 
 __all__ = ["Committee", "CommitteeMailbox", "Plan", "ProgressReport", "ReminderLog", "Target", "Task"]
@@ -21,26 +22,6 @@ class Committee(models.TextChoices):
     PROPAGANDA = "propaganda", _("Propaganda and Mass Mobilization Committee")
     INSPECTION = "inspection", _("Inspection Commission")
     OFFICE = "office", _("Party Committee Office")
-
-
-class EditTracked(models.Model):
-    """Who changed a row last and when, and the version that a save must match: the second of
-    two concurrent edits is refused instead of silently overwriting the first."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Plan(EditTracked):

@@ -16,27 +16,12 @@ from django.utils.translation import ngettext
 
 from assessments.models import Classification
 from cells.models import Organization, UserRole
+from cells.versions import ConflictError, versioned_update
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
-from plans.people import person_name
 
 logger = logging.getLogger(__name__)
 
 REMINDER_WINDOW_DAYS = 7
-
-
-class ConflictError(Exception):
-    """Someone else saved the object after the editor opened it.
-
-    `changes` lists (field label, their saved value, your value) for every field that differs,
-    so the editor sees what changed and can keep or merge their own input.
-    """
-
-    def __init__(self, current, changes):
-        super().__init__("conflict")
-        self.current = current
-        self.changes = changes
-        who = getattr(current, "updated_by", None)
-        self.who = person_name(who)
 
 
 class TransitionError(Exception):
@@ -105,41 +90,6 @@ def candidate_select_manually(
 # ---------------------------------------------------------------- plans
 
 
-def _describe(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if hasattr(value, "get_full_name"):
-        return person_name(value)
-    return str(value)
-
-
-def _changes(model, current, values: dict) -> list[tuple[str, str, str]]:
-    changes = []
-    for name, mine in values.items():
-        field = model._meta.get_field(name)
-        theirs = getattr(current, name)
-        if field.choices and not field.is_relation:
-            theirs_shown = dict(field.flatchoices).get(theirs, theirs)
-            mine_shown = dict(field.flatchoices).get(mine, mine)
-        else:
-            theirs_shown, mine_shown = theirs, mine
-        if _describe(theirs) != _describe(mine):
-            changes.append((str(field.verbose_name), _describe(theirs_shown), _describe(mine_shown)))
-    return changes
-
-
-def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> None:
-    """Update the row only if nobody saved it since `version`; otherwise raise ConflictError."""
-    updated = model.objects.filter(pk=obj_pk, version=version).update(
-        **values, version=version + 1, updated_by=user, updated_at=timezone.now()
-    )
-    if not updated:
-        current = model.objects.get(pk=obj_pk)
-        raise ConflictError(current, _changes(model, current, values))
-
-
 PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
 
 
@@ -180,7 +130,7 @@ def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] |
     if not plan.is_open:
         raise TransitionError(_("A completed or cancelled plan can no longer be changed."))
     try:
-        _versioned_update(Plan, plan.pk, version, values, user)
+        versioned_update(Plan, plan.pk, version, values, user)
     except ConflictError as conflict:
         if targets is not None:
             theirs = "\n".join(str(t) for t in conflict.current.targets.all())
@@ -247,7 +197,7 @@ def task_create(*, plan: Plan, values: dict, user) -> Task:
 
 @transaction.atomic
 def task_update(*, task: Task, version: int, values: dict, user) -> Task:
-    _versioned_update(Task, task.pk, version, values, user)
+    versioned_update(Task, task.pk, version, values, user)
     task.refresh_from_db()
     return task
 
