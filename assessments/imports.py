@@ -14,6 +14,7 @@ from assessments.services import ResultRow, WriteResult, classifications_write, 
 from cells.models import Organization
 from cells.params import parse_year
 from cells.tabular import RowError, read_rows
+from cells.text import NOTE_MAX
 
 REQUIRED = ("code", "year", "level")
 OPTIONAL = ("score", "note", "reason")
@@ -87,6 +88,16 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: dict) -> dic
                 )
             )
             score = None
+    for column in ("note", "reason"):
+        if len(values.get(column, "")) > NOTE_MAX:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    _("This text has %(length)s characters; at most %(limit)s are allowed. Shorten it.")
+                    % {"length": len(values[column]), "limit": NOTE_MAX},
+                )
+            )
     if code and year is not None:
         key = (code.upper(), year)
         if key in seen:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cells.models.edits import EditTracked
 from cells.models.organizations import Organization
+from cells.text import SECTION_MAX
 
 
 def minutes_scan_path(instance, filename):
@@ -67,8 +68,8 @@ class Meeting(EditTracked):
     )
     chair = models.CharField(_("chair"), max_length=120, blank=True)
     minutes_secretary = models.CharField(_("minutes taken by"), max_length=120, blank=True)
-    content = models.TextField(_("content"), blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    content = models.TextField(_("content"), blank=True, max_length=SECTION_MAX)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=SECTION_MAX)
     minutes_scan = ScanField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

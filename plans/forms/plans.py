@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
 from cells.models import Organization
+from cells.text import NOTE_MAX
 from cells.uploads import check_attachment
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
 from plans.people import person_name
@@ -36,7 +37,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     number = forms.CharField(label=_("Decision number"), max_length=64, help_text=_("For example 112-QĐ/HU."))
     date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
     decided_by = StandingMemberField(
@@ -64,7 +65,7 @@ class DecisionForm(forms.Form):
 class ManualSelectionForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Grassroots organization"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year of support"), min_value=1990, max_value=2100)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     number = forms.CharField(label=_("Decision number"), max_length=64)
     date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
 
