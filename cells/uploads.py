@@ -77,19 +77,23 @@ def max_scan_bytes() -> int:
     return min(getattr(settings, "VANLANG_MINUTES_MAX_BYTES", DEFAULT_MAX_BYTES), max_upload_bytes())
 
 
+def check_size(upload, limit: int, advice: str) -> None:
+    """Refuse an upload over `limit` bytes, saying how large it is and what to do (`advice`)."""
+    if upload.size > limit:
+        too_large = _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": filesizeformat(upload.size),
+            "limit": filesizeformat(limit),
+        }
+        raise ValidationError(f"{too_large} {advice}", code="too_large")
+
+
 def sniff(head: bytes) -> ScanKind | None:
     return next((kind for kind in SCAN_KINDS if head.startswith(kind.magic)), None)
 
 
 def check_scan(upload) -> ScanKind:
     """The kind of an uploaded scan, or a ValidationError saying what is wrong and what to do."""
-    limit = max_scan_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Scan at a lower resolution or save a smaller PDF.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
+    check_size(upload, max_scan_bytes(), _("Scan at a lower resolution or save a smaller PDF."))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -118,13 +122,7 @@ def check_scan(upload) -> ScanKind:
 
 def check_attachment(upload) -> str:
     """The content type of a progress report's attachment, or a ValidationError."""
-    limit = min(ATTACHMENT_MAX_BYTES, max_upload_bytes())
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Attach a smaller or compressed file.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
+    check_size(upload, min(ATTACHMENT_MAX_BYTES, max_upload_bytes()), _("Attach a smaller or compressed file."))
     declared = (upload.content_type or "").split(";")[0].strip().lower()
     upload.seek(0)
     head = upload.read(8)
@@ -150,13 +148,7 @@ def check_table(upload) -> None:
             ),
             code="bad_type",
         )
-    limit = max_upload_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Split it into several files and import them one by one.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
+    check_size(upload, max_upload_bytes(), _("Split it into several files and import them one by one."))
     if name.endswith(".xlsx"):
         check_workbook(upload)
 

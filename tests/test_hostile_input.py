@@ -11,7 +11,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.test_every_url_is_scoped import EXEMPT_NAMES, EXEMPT_NAMESPACES, OUTSIDER_KWARGS
 
@@ -103,3 +103,21 @@ def test_a_unicode_digit_is_no_year(client, alice):
     assert client.get("/sinh-hoat/?nam=²").status_code == 200
     assert client.get(f"/theo-doi/{quote('²²²²')}/").status_code == 404
     assert client.get("/xep-loai/D-A/0999/").status_code == 404
+
+
+def test_a_quota_of_superscript_two_is_refused_and_nothing_is_saved(client, tree, alice):
+    from cells.models import AdmissionQuota
+
+    client.force_login(alice)
+    url = reverse("cells:admission_quotas", kwargs={"org_code": tree.a.code, "year": 2018})
+    response = client.post(url, {f"quota_{tree.a1.pk}": "²", f"quota_{tree.a2.pk}": "3"}, follow=True)
+    assert response.status_code == 200 and "is not. Nothing was saved." in response.content.decode()
+    assert not AdmissionQuota.objects.exists()
+    client.post(url, {f"quota_{tree.a1.pk}": "2", f"quota_{tree.a2.pk}": "3"})
+    assert sorted(AdmissionQuota.objects.values_list("quota", flat=True)) == [2, 3]
+
+
+def test_the_schedule_form_with_a_unicode_digit_year_goes_back_to_the_candidates(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("plans:candidates_schedule"), {"next_year": "２０１９", "frequency": "x"})
+    assert response.status_code == 302 and response.url == reverse("plans:candidates")

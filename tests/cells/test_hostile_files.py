@@ -23,11 +23,11 @@ ORG_HEADER = "code,name,kind,parent_code\n"
 NEW_CELL = "D-A-9,Chi bộ Khuổi Mò,Chi bộ trực thuộc,D-A\n"
 
 
-def command(name, path):
+def command(name, path, *args):
     """Run an import command; return (exit error or None, what it printed)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command(name, str(path), stdout=out, stderr=err)
+        call_command(name, str(path), *args, stdout=out, stderr=err)
     except CommandError as error:
         return error, out.getvalue() + err.getvalue()
     return None, out.getvalue() + err.getvalue()
@@ -69,10 +69,10 @@ def test_a_nul_or_an_unreadable_value_is_a_row_error_of_the_command(tree, tmp_pa
     path.write_bytes(text.encode())
     before = (Organization.objects.count(), Classification.objects.count(), Meeting.objects.count())
 
-    error, printed = command(command_name, path)
-
-    assert error is not None and "Traceback" not in printed
-    assert f"Row 2, column {column}:" in printed
+    for args in (["--dry-run"], []):  # the check and the real run say the same
+        error, printed = command(command_name, path, *args)
+        assert error is not None and "Traceback" not in printed
+        assert f"Row 2, column {column}:" in printed
     assert (Organization.objects.count(), Classification.objects.count(), Meeting.objects.count()) == before
 
 
