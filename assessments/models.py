@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Organization
+from cells.models.tree import TreeQuerySet
 from cells.text import NOTE_MAX
 
 
@@ -59,6 +60,8 @@ class Classification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("classification")
         verbose_name_plural = _("classifications")
@@ -87,6 +90,8 @@ class ClassificationChange(models.Model):
     Kept for good, so the history of a result stays visible after every correction.
     """
 
+    tree_organization = "classification__organization"
+
     classification = models.ForeignKey(
         Classification, verbose_name=_("classification"), on_delete=models.CASCADE, related_name="changes"
     )
@@ -101,6 +106,8 @@ class ClassificationChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("correction of a classification")

@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from assessments.models import GOOD_OR_ABOVE, WEAK_LEVELS, Classification, ClassificationChange, Level
 from assessments.rules import excellent_over_guideline
@@ -21,7 +21,7 @@ def results_in(*, year: int | None, root: Organization | None, kinds=None) -> Qu
     if year is not None:
         queryset = queryset.filter(year=year)
     if root is not None:
-        queryset = queryset.filter(organization__path__startswith=root.path)
+        queryset = queryset.within(root)
     return queryset
 
 
@@ -145,14 +145,11 @@ def guideline_warnings(*, year: int, root: Organization | None) -> list[dict]:
 def entry_units(*, organization: Organization, year: int) -> QuerySet:
     """The units `organization` classifies for `year`: its grassroots organizations, or a grassroots
     committee's cells (also those under its section committees), that existed that year."""
-    active = (Q(founded__isnull=True) | Q(founded__year__lte=year)) & (
-        Q(dissolved__isnull=True) | Q(dissolved__year__gte=year)
-    )
     if organization.is_grassroots:
-        units = Organization.objects.filter(path__startswith=organization.path, kind=Organization.Kind.CELL)
+        units = Organization.objects.within(organization).of_kind(Organization.Kind.CELL)
     else:
-        units = Organization.objects.filter(parent=organization, kind__in=Organization.GRASSROOTS_KINDS)
-    return units.filter(active).order_by("kind", "name_folded", "code")
+        units = Organization.objects.grassroots().filter(parent=organization)
+    return units.active_in(year).order_by("kind", "name_folded", "code")
 
 
 def entry_results(*, organization: Organization, year: int) -> dict[int, Classification]:

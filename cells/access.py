@@ -76,15 +76,25 @@ def has_perm(user, permission: str) -> bool:
     return role is not None and permission in ROLE_PERMISSIONS.get(role.role, set())
 
 
+def may_classify_for(role: UserRole, organization: Organization) -> bool:
+    """Whether `role` enters the year's results decided by `organization`.
+
+    Staff enter for any committee of their subtree; a secretary only for a grassroots committee,
+    which classifies its own cells (DOMAIN: "the committee classifies its cells").
+    """
+    if Perm.ENTER_CLASSIFICATIONS not in ROLE_PERMISSIONS.get(role.role, set()):
+        return False
+    return role.role != Role.SECRETARY or organization.is_grassroots
+
+
 def scope_of(user) -> Organization | None:
     role = role_of(user)
     return role.organization if role else None
 
 
-def scope_filter(queryset: QuerySet, scope: Organization, via: str = "") -> QuerySet:
-    """Keep the rows whose organization (reached through `via`) lies in `scope`'s subtree."""
-    lookup = f"{via}__path__startswith" if via else "path__startswith"
-    return queryset.filter(**{lookup: scope.path})
+def scope_filter(queryset: QuerySet, scope: Organization) -> QuerySet:
+    """Keep the rows whose organization lies in `scope`'s subtree (the model's tree API knows the way)."""
+    return queryset.within(scope)
 
 
 def organizations_visible_to(user) -> QuerySet:
@@ -109,11 +119,11 @@ class ScopedMixin(AccessMixin):
         self.scope = role.organization
         return super().dispatch(request, *args, **kwargs)
 
-    def scoped(self, queryset: QuerySet, via: str = "") -> QuerySet:
-        return scope_filter(queryset, self.scope, via)
+    def scoped(self, queryset: QuerySet) -> QuerySet:
+        return scope_filter(queryset, self.scope)
 
-    def get_scoped_or_404(self, queryset: QuerySet, via: str = "", **lookup):
-        return get_object_or_404(self.scoped(queryset, via), **lookup)
+    def get_scoped_or_404(self, queryset: QuerySet, **lookup):
+        return get_object_or_404(self.scoped(queryset), **lookup)
 
     def get_organization(self, code: str) -> Organization:
         if parse_code(code) is None:  # a NUL or a control character: no organization has it

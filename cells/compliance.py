@@ -14,24 +14,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cells.models import Admission, Meeting, Organization
+from cells.models.tree import nearest_on_path, year_bounds
 
 MONTHS_PER_THEMED_MEETING = 3
 # A cell that held fewer than 10 of its 12 regular meetings is highlighted (the story's "under 10").
 LOW_SHARE = 10 / 12
-
-
-def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def cells_active_in(year: int) -> QuerySet:
-    """Cells (subordinate or grassroots cells) that existed at some time in `year`."""
-    first, last = year_bounds(year)
-    return Organization.objects.filter(
-        Q(founded__isnull=True) | Q(founded__lte=last),
-        Q(dissolved__isnull=True) | Q(dissolved__gte=first),
-        kind__in=Organization.CELL_KINDS,
-    )
 
 
 def with_meeting_counts(cells: QuerySet, year: int) -> QuerySet:
@@ -79,12 +66,17 @@ class CellCompliance:
         return math.ceil(self.expected_regular / MONTHS_PER_THEMED_MEETING)
 
     @property
+    def has_records(self) -> bool:
+        """A year without a single meeting record is "no records", not "every meeting missed"."""
+        return self.meeting_count > 0
+
+    @property
     def met_regularly(self) -> bool:
-        return self.regular >= self.expected_regular
+        return self.has_records and self.regular >= self.expected_regular
 
     @property
     def low(self) -> bool:
-        return self.regular < math.ceil(self.expected_regular * LOW_SHARE)
+        return self.has_records and self.regular < math.ceil(self.expected_regular * LOW_SHARE)
 
     @property
     def attendance_percent(self) -> float | None:
@@ -120,7 +112,7 @@ class GrassrootsCompliance:
 def cell_compliance(*, organization: Organization, year: int, today=None) -> list[CellCompliance]:
     """Every cell in `organization`'s subtree active in `year`, with its meetings, sorted by code. One query."""
     today = today or timezone.localdate()
-    cells = with_meeting_counts(cells_active_in(year).filter(path__startswith=organization.path), year)
+    cells = with_meeting_counts(Organization.objects.cells().within(organization).active_in(year), year)
     rows = cells.order_by("code").values(
         "id", "code", "name", "path", "founded", "dissolved", "regular", "themed", "meeting_count", "present_sum",
         "roll_sum", "with_guest",
@@ -145,19 +137,16 @@ def cell_compliance(*, organization: Organization, year: int, today=None) -> lis
 
 def grassroots_of(cell_path: str, grassroots_ids: set[int]) -> int | None:
     """The grassroots organization above a cell (or the cell itself), read from its path."""
-    for part in reversed(cell_path.strip("/").split("/")):
-        if int(part) in grassroots_ids:
-            return int(part)
-    return None
+    return nearest_on_path(cell_path, grassroots_ids)
 
 
 def grassroots_compliance(*, organization: Organization, year: int, today=None) -> list[GrassrootsCompliance]:
     """Per grassroots organization in the subtree, its cells' compliance. Two queries."""
     cells = cell_compliance(organization=organization, year=year, today=today)
-    first, last = year_bounds(year)
     grassroots = (
-        Organization.objects.filter(path__startswith=organization.path, kind__in=Organization.GRASSROOTS_KINDS)
-        .filter(Q(founded__isnull=True) | Q(founded__lte=last), Q(dissolved__isnull=True) | Q(dissolved__gte=first))
+        Organization.objects.grassroots()
+        .within(organization)
+        .active_in(year)
         .order_by("name_folded")
         .values("id", "code", "name")
     )
@@ -175,7 +164,7 @@ def meeting_counts(*, organization: Organization, year: int) -> dict[int, dict]:
 
     Combined meetings count in both. Cells without a meeting are included with zeros. One query.
     """
-    cells = with_meeting_counts(cells_active_in(year).filter(path__startswith=organization.path), year)
+    cells = with_meeting_counts(Organization.objects.cells().within(organization).active_in(year), year)
     return {
         row["id"]: {"regular": row["regular"], "themed": row["themed"]}
         for row in cells.order_by().values("id", "regular", "themed")
@@ -185,6 +174,4 @@ def meeting_counts(*, organization: Organization, year: int) -> dict[int, dict]:
 def admissions_count(*, organization: Organization, year: int) -> int:
     """Admission decisions dated in `year` within the subtree. One query."""
     first, last = year_bounds(year)
-    return Admission.objects.filter(
-        organization__path__startswith=organization.path, decision_date__gte=first, decision_date__lte=last
-    ).count()
+    return Admission.objects.within(organization).filter(decision_date__gte=first, decision_date__lte=last).count()

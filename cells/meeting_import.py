@@ -121,7 +121,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
             continue
         if not valid:
             continue
-        if (cell.founded and date < cell.founded) or (cell.dissolved and date > cell.dissolved):
+        if not cell.active_on(date):
             errors.append(
                 RowError(number, "date", _("%(name)s did not exist on %(date)s.")
                          % {"name": cell.name, "date": date.strftime("%d/%m/%Y")})

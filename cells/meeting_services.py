@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cells.compliance import cells_active_in
 from cells.models import Meeting, MeetingReminder, Organization, UserRole
 from cells.versions import ConflictError, version_check
 
@@ -119,9 +118,8 @@ def cells_without_regular_meeting(month: datetime.date):
         "organization_id"
     )
     return (
-        cells_active_in(month.year)
-        .exclude(founded__gt=last)
-        .exclude(dissolved__lt=month)
+        Organization.objects.cells()
+        .active_between(month, last)
         .exclude(pk__in=met)
         .exclude(meeting_reminders__month=month)
     )

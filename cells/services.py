@@ -1,22 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Length, Substr
 
-from cells.models import PATH_SEPARATOR, Organization, UserRole
-
-
-def organization_subtree_move(*, old_path: str, new_path: str) -> int:
-    """Rewrite the paths under a node that moved from `old_path` to `new_path`, in one UPDATE."""
-    depth_change = new_path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
-    return (
-        Organization.objects.filter(path__startswith=old_path)
-        .exclude(path=old_path)
-        .update(
-            path=Concat(Value(new_path), Substr("path", Length(Value(old_path)) + 1)),
-            depth=F("depth") + depth_change,
-        )
-    )
+from cells.auditors import auditors_group
+from cells.models import Organization, UserRole
 
 
 @transaction.atomic
@@ -26,8 +12,6 @@ def user_role_grant(*, username: str, role: str, organization: Organization, pas
     Auditors work in the admin site, read only: they get `is_staff` and the view permissions
     of the Auditors group, nothing that changes data.
     """
-    from cells.auditors import auditors_group
-
     if role not in UserRole.Role.values:
         raise ValueError(role)
     user, _created = get_user_model().objects.get_or_create(username=username)

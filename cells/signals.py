@@ -17,7 +17,8 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cells.compliance import LOW_SHARE, cells_active_in, expected_months, grassroots_of, with_meeting_counts
+from cells.compliance import LOW_SHARE, expected_months, grassroots_of, with_meeting_counts
+from cells.models import Organization
 
 # A cell is flagged after this many years in a row without admitting a member (the story's
 # Pò Cại went four years).
@@ -31,7 +32,11 @@ def _cells_of(organization_ids, year: int):
     so this is three indexed conditions instead of one path prefix per organization.
     """
     ids = list(organization_ids)
-    return cells_active_in(year).filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+    return (
+        Organization.objects.cells()
+        .active_in(year)
+        .filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+    )
 
 
 def meeting_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
@@ -50,8 +55,9 @@ def meeting_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
         owner = grassroots_of(row["path"], ids)
         if owner is None:
             continue
-        if row["meeting_count"]:
-            recorded.add(owner)
+        if not row["meeting_count"]:
+            continue  # no records for the year: nothing is known, nothing was missed
+        recorded.add(owner)
         expected = expected_months(row["founded"], row["dissolved"], year, today)
         if row["regular"] < math.ceil(expected * LOW_SHARE):
             sentence = _("%(cell)s held %(count)s/%(expected)s regular meetings in %(year)s") % {

@@ -8,7 +8,6 @@ The unit's level comes from its classification for the plan's year.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, Classification, Level
@@ -28,10 +27,7 @@ def cells_of(organization: Organization, year: int) -> list[Organization]:
     if organization.kind == Organization.Kind.GRASSROOTS_CELL:
         return [organization]
     return list(
-        Organization.objects.filter(path__startswith=organization.path, kind=Organization.Kind.CELL)
-        .filter(Q(founded__isnull=True) | Q(founded__year__lte=year))
-        .filter(Q(dissolved__isnull=True) | Q(dissolved__year__gte=year))
-        .only("pk", "name")
+        Organization.objects.within(organization).of_kind(Organization.Kind.CELL).active_in(year).only("pk", "name")
     )
 
 

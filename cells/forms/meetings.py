@@ -72,7 +72,7 @@ class MeetingForm(forms.ModelForm):
                 % {"present": present, "total": total},
             )
         cell, date = cleaned.get("organization"), cleaned.get("date")
-        if cell and date and ((cell.founded and date < cell.founded) or (cell.dissolved and date > cell.dissolved)):
+        if cell and date and not cell.active_on(date):
             self.add_error("date", _("%(cell)s did not exist on this date: check the date.") % {"cell": cell.name})
         return cleaned
 

@@ -8,7 +8,7 @@ The file is streamed twice instead of being held in memory:
    problem, before anything is written.
 2. `writes`: primary keys are reserved for the new organizations, so each is inserted once
    with its final parent and materialized path; existing organizations that differ from the
-   file are updated, and moved ones carry their subtrees along (`organization_subtree_move`).
+   file are updated, and moved ones carry their subtrees along (`cells.models.tree.subtree_rewrite`).
    Bulk writes bypass django-auditlog's signals, so one audit entry per created or changed
    organization is written here too.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cells.importing.checks import check_against_database, check_tree, read_and_check_rows
+from cells.importing.checks import check_against_database, check_tree, inherit_ends, read_and_check_rows
 from cells.importing.plan import (
     KIND_NAMES,
     MAX_LEVELS,
@@ -73,6 +73,7 @@ def organizations_import(
                 check_tree(plan, result)
             if not result.ok:
                 raise _Abort
+            inherit_ends(plan)
             apply(path, plan, result, dry_run=dry_run, actor=actor, remote_addr=remote_addr)
             if dry_run:
                 raise _Abort

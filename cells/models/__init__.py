@@ -2,7 +2,8 @@
 
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
-from cells.models.organizations import PATH_SEPARATOR, Organization, UserRole
+from cells.models.organizations import Organization, UserRole
+from cells.models.tree import PATH_SEPARATOR
 
 __all__ = [
     "PATH_SEPARATOR",

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cells.models.organizations import Organization
+from cells.models.tree import TreeQuerySet
 
 
 class AdmissionQuota(models.Model):
@@ -14,6 +15,8 @@ class AdmissionQuota(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     quota = models.PositiveSmallIntegerField(_("admission quota"))
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("admission quota")
@@ -57,6 +60,8 @@ class Admission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("admission")

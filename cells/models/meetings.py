@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cells.models.edits import EditTracked
 from cells.models.organizations import Organization
+from cells.models.tree import TreeQuerySet
 from cells.text import SECTION_MAX
 
 
@@ -75,6 +76,8 @@ class Meeting(EditTracked):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cell meeting")
         verbose_name_plural = _("cell meetings")
@@ -116,9 +119,13 @@ class Meeting(EditTracked):
 class Absentee(models.Model):
     """A member absent from a meeting, with the reason, as the minutes record it."""
 
+    tree_organization = "meeting__organization"
+
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="absentees")
     name = models.CharField(_("name"), max_length=120)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("absent member")
@@ -139,6 +146,8 @@ class MeetingReminder(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month without a regular meeting."))
     recipients = models.TextField(_("recipients"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting reminder")

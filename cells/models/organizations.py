@@ -3,9 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cells.models import tree
 from cells.text import fold
-
-PATH_SEPARATOR = "/"
 
 
 class Organization(models.Model):
@@ -36,6 +35,9 @@ class Organization(models.Model):
 
     GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
     CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
+    # Below these, units end with them (an upper committee's units are handed to another one).
+    SUBTREE_ENDS_WITH_IT = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL, Kind.SECTION_COMMITTEE)
+    tree_organization = ""
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
@@ -57,6 +59,8 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
     )
+
+    objects = tree.OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
@@ -84,22 +88,35 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        """Save, then place the unit (and its subtree, if it moved) in the tree. A loop is refused."""
         self.name_folded = fold(self.name)
-        new = self.pk is None
+        parent = self._fresh_parent() if self.parent_id else None
+        tree.check_parent(self, parent)
+        parent_path = parent.path if parent else None
+        old_path = tree.place(self, parent_path=parent_path)
+        if old_path is not None and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path", "depth"}
         super().save(*args, **kwargs)
-        expected = self.expected_path()
-        if new or expected != self.path:
-            old_path = self.path
-            self.path, self.depth = expected, expected.count(PATH_SEPARATOR) - 2
-            Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
-            if old_path and not new:
-                from cells.services import organization_subtree_move
+        tree.placed(self, old_path=old_path, parent_path=parent_path)
+        if self.dissolved is not None and self.kind in self.SUBTREE_ENDS_WITH_IT:
+            tree.subtree_end(type(self), path=self.path, dissolved=self.dissolved)
 
-                organization_subtree_move(old_path=old_path, new_path=self.path)
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            tree.check_parent(self, self._fresh_parent())
+
+    def _fresh_parent(self):
+        """The parent as stored now: a parent moved since it was loaded has another path."""
+        return type(self)._base_manager.only("pk", "path").get(pk=self.parent_id)
 
     def expected_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
-        return f"{prefix}{self.pk}{PATH_SEPARATOR}"
+        return tree.child_path(self.parent.path if self.parent_id else None, self.pk)
+
+    def move(self, parent: "Organization | None") -> None:
+        """Put the unit under `parent`; its whole subtree follows in one UPDATE."""
+        self.parent = parent
+        self.save(update_fields=["parent"])
 
     @property
     def is_grassroots(self) -> bool:
@@ -111,7 +128,7 @@ class Organization(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to the parent, read from the path without a query."""
-        return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1] if part]
+        return tree.path_ids(self.path)[:-1]
 
     def is_within(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)
@@ -121,6 +138,21 @@ class Organization(models.Model):
         return (self.founded is None or self.founded.year <= year) and (
             self.dissolved is None or self.dissolved.year >= year
         )
+
+    @property
+    def first_year(self) -> int | None:
+        return self.founded.year if self.founded else None
+
+    @property
+    def last_year(self) -> int | None:
+        return self.dissolved.year if self.dissolved else None
+
+    def years_around(self, year: int, *, before: int = 2, after: int = 2) -> list[int]:
+        """The years near `year` in which the unit existed: what a year switch may offer."""
+        return [y for y in range(year - before, year + after + 1) if self.active_in(y)]
+
+    def active_on(self, day) -> bool:
+        return (self.founded is None or self.founded <= day) and (self.dissolved is None or self.dissolved >= day)
 
 
 class UserRole(models.Model):
@@ -139,6 +171,8 @@ class UserRole(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="user_roles"
     )
+
+    objects = tree.TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("user role")

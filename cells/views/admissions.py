@@ -10,20 +10,22 @@ from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.admission_rules import admission_steps
-from cells.compliance import cells_active_in, year_bounds
+from cells.compliance import year_bounds
 from cells.forms.admissions import AdmissionForm
+from cells.lifespan import ended_notice
 from cells.models import Admission, AdmissionQuota, Organization
 from cells.once import SubmitOnceMixin
 from cells.params import parse_int
-from cells.views.meetings import PersonalDataMixin, year_or_404
+from cells.views.meetings import PersonalDataMixin, recent_cells, year_or_404
 
 
 def cell_admission_rows(organization: Organization, year: int) -> list[dict]:
     """Each cell of the subtree active in `year`: admitted that year and the last admission before. One query."""
     first, last = year_bounds(year)
     return list(
-        cells_active_in(year)
-        .filter(path__startswith=organization.path)
+        Organization.objects.cells()
+        .within(organization)
+        .active_in(year)
         .annotate(
             admitted=Count(
                 "admissions", filter=Q(admissions__decision_date__gte=first, admissions__decision_date__lte=last)
@@ -49,16 +51,17 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         today = timezone.localdate()
         rows = cell_admission_rows(organization, year)
         quotas = dict(
-            AdmissionQuota.objects.filter(year=year, organization__path__startswith=organization.path).values_list(
-                "organization_id", "quota"
-            )
+            AdmissionQuota.objects.within(organization).filter(year=year).values_list("organization_id", "quota")
         )
         for row in rows:
             row["quota"] = quotas.get(row["id"])
-            row["years_since"] = year - row["last_before"].year if row["last_before"] else None
+            gap = year - row["last_before"].year if row["last_before"] else None
+            # An admission this year: the last one is this year's, and the gap it closed is told apart.
+            row["years_since"] = 0 if row["admitted"] else gap
+            row["gap_closed"] = gap if row["admitted"] else None
         # The cases of this year and every one still under way, oldest decision first.
         cases = list(
-            Admission.objects.filter(organization__path__startswith=organization.path)
+            Admission.objects.within(organization)
             .filter(
                 Q(decision_date__gte=first, decision_date__lte=last)
                 | Q(decision_date__isnull=True)
@@ -76,7 +79,8 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         kwargs.update(
             organization=organization,
             year=year,
-            years=range(year - 2, year + 3),
+            years=organization.years_around(year),
+            notice=ended_notice(organization, self.scope, year=year, url_name="cells:admission_overview"),
             rows=rows,
             total_admitted=sum(row["admitted"] for row in rows),
             organization_quota=quotas.get(organization.pk),
@@ -99,7 +103,7 @@ class QuotaEditView(ScopedMixin, View):
         year = year_or_404(year)
         organization = self.get_organization(org_code)
         targets = {row["id"] for row in cell_admission_rows(organization, year)}
-        if organization.is_grassroots:
+        if organization.is_grassroots and organization.active_in(year):
             targets.add(organization.pk)
         targets.discard(self.scope.pk)
         values, problems = {}, []
@@ -142,17 +146,15 @@ class AdmissionEditView(ScopedMixin, SubmitOnceMixin, TemplateView):
     def get_admission(self):
         if "admission_id" not in self.kwargs:
             return Admission()
-        return self.get_scoped_or_404(
-            Admission.objects.select_related("organization"), via="organization", pk=self.kwargs["admission_id"]
-        )
+        return self.get_scoped_or_404(Admission.objects.select_related("organization"), pk=self.kwargs["admission_id"])
 
     def make_form(self, data=None):
         self.admission = self.get_admission()
-        cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
+        cells = self.scoped(Organization.objects.cells())
+        current = recent_cells(cells)
         if self.admission.pk:
-            cells = cells.filter(Q(dissolved__isnull=True) | Q(pk=self.admission.organization_id))
-        else:
-            cells = cells.filter(dissolved__isnull=True)
+            current = current | cells.filter(pk=self.admission.organization_id)
+        cells = current
         return AdmissionForm(data, instance=self.admission, cells=cells.order_by("name_folded"))
 
     def get(self, request, *args, **kwargs):

@@ -16,6 +16,7 @@ from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import cell_compliance, grassroots_compliance
 from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
+from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
 from cells.once import SubmitOnceMixin
@@ -39,6 +40,16 @@ def year_or_404(year: int) -> int:
     return year
 
 
+def recent_cells(cells):
+    """The cells a record may be entered for: those that existed at some time in the last year.
+
+    A late record of a cell that ended recently can still be entered; its date is then checked
+    against the cell's life span by the form.
+    """
+    today = timezone.localdate()
+    return cells.active_between(today - datetime.timedelta(days=366), today)
+
+
 class MeetingListView(ScopedMixin, TemplateView):
     """Meeting records in the user's scope, newest first, filtered by year and unit."""
 
@@ -47,14 +58,14 @@ class MeetingListView(ScopedMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        meetings = self.scoped(Meeting.objects.select_related("organization"), via="organization")
+        meetings = self.scoped(Meeting.objects.select_related("organization"))
         year = year_param(self.request)
         if year:
             meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
         unit = None
         if code := code_param(self.request):
             unit = self.get_organization(code)
-            meetings = meetings.filter(organization__path__startswith=unit.path)
+            meetings = meetings.within(unit)
         page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
             self.request.GET.get("page")
         )
@@ -78,18 +89,16 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, SubmitOnceMixin, TemplateV
     def get_meeting(self) -> Meeting:
         if "meeting_id" not in self.kwargs:
             return Meeting()
-        return self.get_scoped_or_404(
-            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
-        )
+        return self.get_scoped_or_404(Meeting.objects.select_related("organization"), pk=self.kwargs["meeting_id"])
 
     def get_cells(self, meeting):
-        cells = self.scoped(Organization.objects.filter(kind__in=Organization.CELL_KINDS))
+        cells = self.scoped(Organization.objects.cells())
         if meeting.pk:
             return cells.filter(pk=meeting.organization_id)
         if code := code_param(self.request):
             unit = self.get_organization(code)
-            cells = cells.filter(path__startswith=unit.path)
-        return cells.filter(dissolved__isnull=True).order_by("name_folded")
+            cells = cells.within(unit)
+        return recent_cells(cells).order_by("name_folded")
 
     def dispatch_forms(self, data=None, files=None):
         self.meeting = self.get_meeting()
@@ -156,9 +165,7 @@ class MeetingDetailView(PersonalDataMixin, ScopedMixin, TemplateView):
     template_name = "cells/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
-        meeting = self.get_scoped_or_404(
-            Meeting.objects.select_related("organization"), via="organization", pk=self.kwargs["meeting_id"]
-        )
+        meeting = self.get_scoped_or_404(Meeting.objects.select_related("organization"), pk=self.kwargs["meeting_id"])
         absentees = list(meeting.absentees.all()) if self.may_see_names else None
         return super().get_context_data(
             meeting=meeting,
@@ -175,7 +182,7 @@ class MeetingScanView(ScopedMixin, View):
 
     def get(self, request, meeting_id):
         meeting = self.get_scoped_or_404(
-            Meeting.objects.select_related("organization").exclude(minutes_scan=""), via="organization", pk=meeting_id
+            Meeting.objects.select_related("organization").exclude(minutes_scan=""), pk=meeting_id
         )
         extension = meeting.minutes_scan.name.rsplit(".", 1)[-1]
         if extension not in CONTENT_TYPES or not meeting.minutes_scan.storage.exists(meeting.minutes_scan.name):
@@ -211,12 +218,17 @@ class ComplianceView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
         year = year_or_404(self.kwargs["year"])
-        context = {"organization": organization, "year": year, "years": range(year - 2, year + 3)}
-        if organization.is_cell or organization.is_grassroots:
+        notice = ended_notice(organization, self.scope, year=year, url_name="cells:meeting_compliance")
+        context = {"organization": organization, "year": year, "years": organization.years_around(year)}
+        if notice:
+            context["notice"] = notice  # nothing to count in a year the unit did not exist
+        elif organization.is_cell or organization.is_grassroots:
             cells = cell_compliance(organization=organization, year=year)
             context.update(
                 cells=cells,
                 regular_count=sum(1 for cell in cells if cell.met_regularly),
+                recorded_count=sum(1 for cell in cells if cell.has_records),
+                no_records_count=sum(1 for cell in cells if not cell.has_records),
                 low_count=sum(1 for cell in cells if cell.low),
             )
         else:

@@ -7,12 +7,10 @@ every unit with a signal is listed and the page says that ratings are not taken 
 """
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
 from cells.access import Perm, ScopedMixin
-from cells.compliance import year_bounds
 from cells.models import Organization
 from cells.signals import admission_signals, meeting_signals
 from cells.views.meetings import year_or_404
@@ -29,10 +27,9 @@ class WatchListView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = year_or_404(self.kwargs["year"])
-        first, last = year_bounds(year)
         units = list(
-            self.scoped(Organization.objects.filter(kind__in=Organization.GRASSROOTS_KINDS))
-            .filter(Q(founded__isnull=True) | Q(founded__lte=last), Q(dissolved__isnull=True) | Q(dissolved__gte=first))
+            self.scoped(Organization.objects.grassroots())
+            .active_in(year)
             .order_by("name_folded")
             .only("id", "code", "name")
         )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Classification, Level
 from cells.models import Organization
+from cells.models.tree import TreeQuerySet
 from cells.text import NOTE_MAX
 
 
@@ -60,6 +61,8 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("consolidation candidate")
         verbose_name_plural = _("consolidation candidates")
@@ -95,6 +98,8 @@ class JobRun(models.Model):
         FINALIZED = "finalized", _("Results became final")
         COMMAND = "command", _("Command line")
 
+    tree_organization = "scope"
+
     year = models.PositiveSmallIntegerField(_("classification year"))
     scope = models.ForeignKey(
         Organization,
@@ -122,6 +127,8 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("candidate job run")

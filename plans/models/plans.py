@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Level
 from cells.models import Organization
 from cells.models.edits import EditTracked
+from cells.models.tree import TreeQuerySet
 from cells.text import NOTE_MAX, SECTION_MAX
 from plans.people import person_name
 
@@ -72,6 +73,8 @@ class Plan(EditTracked):
     )
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
@@ -95,6 +98,8 @@ class Plan(EditTracked):
 class Target(models.Model):
     """A measurable target of a plan. Counts and levels are compared with what the records say."""
 
+    tree_organization = "plan__organization"
+
     class Kind(models.TextChoices):
         REGULAR_MEETINGS = "regular_meetings", _("Regular meetings per cell")
         THEMED_MEETINGS = "themed_meetings", _("Themed meetings per cell")
@@ -110,6 +115,8 @@ class Target(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
     text = models.CharField(_("description"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")
@@ -144,6 +151,8 @@ class Target(models.Model):
 class Task(EditTracked):
     """A piece of the plan's work, owned by a standing committee member or by a committee."""
 
+    tree_organization = "plan__organization"
+
     class State(models.TextChoices):
         OPEN = "open", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -166,6 +175,8 @@ class Task(EditTracked):
     committee = models.CharField(_("committee"), max_length=16, choices=Committee.choices, blank=True)
     due = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
@@ -202,6 +213,8 @@ def report_upload_to(report, filename):
 class ProgressReport(models.Model):
     """A dated account of work done on a task, with an optional attachment."""
 
+    tree_organization = "task__plan__organization"
+
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports")
     reported_on = models.DateField(_("date"))
     text = models.TextField(_("progress"), max_length=SECTION_MAX)
@@ -212,6 +225,8 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress report")
@@ -257,6 +272,8 @@ class CommitteeMailbox(models.Model):
     )
     committee = models.CharField(_("committee"), max_length=16, choices=Committee.choices)
     email = models.EmailField(_("email"))
+
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee mailbox")

@@ -11,7 +11,7 @@ HISTORY_YEARS = 5
 
 
 def candidates_in(*, scope: Organization, year: int, text: str = "", level: str = "", status: str = "") -> QuerySet:
-    queryset = Candidate.objects.filter(year=year, organization__path__startswith=scope.path)
+    queryset = Candidate.objects.within(scope).filter(year=year)
     for word in fold(text).split():
         queryset = queryset.filter(Q(organization__name_folded__contains=word) | Q(organization__code__icontains=word))
     if level:
@@ -27,9 +27,9 @@ def level_history(*, scope: Organization, year: int) -> dict[int, list[Classific
     """The candidates' results from five years before the year of support to that year, by organization."""
     history = {}
     for result in (
-        Classification.objects.filter(
+        Classification.objects.within(scope)
+        .filter(
             organization__candidacies__year=year,
-            organization__path__startswith=scope.path,
             year__gte=year - HISTORY_YEARS,
             year__lte=year,
         )
@@ -43,18 +43,9 @@ def level_history(*, scope: Organization, year: int) -> dict[int, list[Classific
 def latest_run(*, scope: Organization, year: int) -> JobRun | None:
     """The last run that covered this scope for the year: its own, or one over everything."""
     classification_year = year - 1
-    return (
-        JobRun.objects.filter(year=classification_year)
-        .filter(Q(scope__isnull=True) | Q(scope=scope) | Q(scope__path__startswith=scope.path))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    runs = JobRun.objects.filter(year=classification_year)
+    return (runs.within(scope) | runs.filter(scope__isnull=True)).order_by("-created_at", "-pk").first()
 
 
 def candidate_years(*, scope: Organization) -> list[int]:
-    return list(
-        Candidate.objects.filter(organization__path__startswith=scope.path)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(Candidate.objects.within(scope).order_by("-year").values_list("year", flat=True).distinct())

@@ -30,7 +30,7 @@ def plans_with_levels(queryset: QuerySet) -> QuerySet:
 
 
 def plans_in(scope: Organization | None) -> QuerySet:
-    queryset = Plan.objects.all() if scope is None else scope_filter(Plan.objects.all(), scope, via="organization")
+    queryset = Plan.objects.all() if scope is None else scope_filter(Plan.objects.all(), scope)
     return plans_with_levels(queryset).select_related("organization", "lead").order_by("year", "organization__code")
 
 

@@ -67,7 +67,7 @@ def _flag(*, year, scope, run) -> FlagResult:
         organization__kind__in=Organization.GRASSROOTS_KINDS,
     )
     if scope is not None:
-        results = results.filter(organization__path__startswith=scope.path)
+        results = results.within(scope)
     weak = {
         organization_id: (pk, level, label)
         for pk, organization_id, level, label in results.filter(level__in=WEAK_LEVELS).values_list(
@@ -89,7 +89,7 @@ def _flag(*, year, scope, run) -> FlagResult:
     with transaction.atomic():
         stored = Candidate.objects.filter(year=support_year)
         if scope is not None:
-            stored = stored.filter(organization__path__startswith=scope.path)
+            stored = stored.within(scope)
         stored = {candidate.organization_id: candidate for candidate in stored.select_for_update(of=("self",))}
         current = {
             organization_id: (level, label)
@@ -195,5 +195,5 @@ def latest_final_year(*, scope: Organization | None) -> int | None:
         state=Classification.State.FINAL, organization__kind__in=Organization.GRASSROOTS_KINDS
     )
     if scope is not None:
-        results = results.filter(organization__path__startswith=scope.path)
+        results = results.within(scope)
     return results.order_by("-year").values_list("year", flat=True).first()

@@ -182,9 +182,7 @@ TASK_FIELDS = ("title", "description", "assignee", "committee", "due", "state")
 def standing_members_for(organization: Organization, scope: Organization):
     """Users with the standing role over `organization`, within `scope`: who may lead or own tasks."""
     ancestors = [*organization.ancestor_ids(), organization.pk]
-    roles = UserRole.objects.filter(
-        role=UserRole.Role.STANDING, organization_id__in=ancestors, organization__path__startswith=scope.path
-    )
+    roles = UserRole.objects.within(scope).filter(role=UserRole.Role.STANDING, organization_id__in=ancestors)
     return get_user_model().objects.filter(vanlang_role__in=roles).order_by("last_name", "first_name", "username")
 
 

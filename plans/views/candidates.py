@@ -123,7 +123,7 @@ class CandidateRunStatusView(ScopedMixin, View):
 
     def get(self, request, run_id):
         # The user's own runs, and the runs over everything (started when results become final).
-        runs = self.scoped(JobRun.objects.all(), via="scope") | JobRun.objects.filter(scope__isnull=True)
+        runs = self.scoped(JobRun.objects.all()) | JobRun.objects.filter(scope__isnull=True)
         run = get_object_or_404(runs, pk=run_id)
         return JsonResponse(
             {

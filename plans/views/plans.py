@@ -17,6 +17,7 @@ from assessments.models import Level
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
 from cells.once import SubmitOnceMixin
+from cells.params import parse_int
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
     DecisionForm,
@@ -54,7 +55,6 @@ class CandidateMixin(ScopedMixin):
     def get_candidate(self) -> Candidate:
         return self.get_scoped_or_404(
             Candidate.objects.select_related("organization", "decided_by", "classification"),
-            via="organization",
             pk=self.kwargs["candidate_id"],
         )
 
@@ -212,7 +212,7 @@ class PlanMixin(ScopedMixin):
     def get_plan(self, queryset=None) -> Plan:
         if queryset is None:
             queryset = Plan.objects.select_related("organization", "candidate", "lead")
-        return self.get_scoped_or_404(queryset, via="organization", pk=self.kwargs["plan_id"])
+        return self.get_scoped_or_404(queryset, pk=self.kwargs["plan_id"])
 
 
 class PlanDetailView(PlanMixin, TemplateView):
@@ -305,10 +305,7 @@ class PlanTransitionView(PlanMixin, View):
         to = request.POST.get("to", "")
         if to != Plan.State.ADOPTED and Perm.MANAGE_PLANS not in ROLE_PERMISSIONS[self.role.role]:
             raise PermissionDenied
-        try:
-            version = int(request.POST.get("version", "0"))
-        except ValueError:
-            version = 0
+        version = parse_int(request.POST.get("version"), maximum=2**31 - 1) or 0
         try:
             services.plan_transition(plan=plan, to=to, version=version, user=request.user)
         except services.ConflictError:

@@ -26,7 +26,6 @@ class TaskMixin(ScopedMixin):
     def get_task(self) -> Task:
         return self.get_scoped_or_404(
             Task.objects.select_related("plan__organization", "assignee"),
-            via="plan__organization",
             pk=self.kwargs["task_id"],
         )
 
@@ -142,9 +141,7 @@ class ReportAttachmentView(ScopedMixin, View):
     permission = Perm.VIEW
 
     def get(self, request, *args, **kwargs):
-        report = self.get_scoped_or_404(
-            ProgressReport.objects.all(), via="task__plan__organization", pk=self.kwargs["report_id"]
-        )
+        report = self.get_scoped_or_404(ProgressReport.objects.all(), pk=self.kwargs["report_id"])
         if not report.attachment:
             raise Http404
         response = FileResponse(
@@ -165,15 +162,11 @@ class MyTasksView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        mine = tasks_with_urgency(
-            self.scoped(Task.objects.filter(assignee=self.request.user), via="plan__organization"), today
-        )
+        mine = tasks_with_urgency(self.scoped(Task.objects.filter(assignee=self.request.user)), today)
         others = None
         if self.role.role == Role.STAFF:
             others = tasks_with_urgency(
-                self.scoped(Task.objects.filter(state__in=Task.OPEN_STATES), via="plan__organization").exclude(
-                    assignee=self.request.user
-                ),
+                self.scoped(Task.objects.filter(state__in=Task.OPEN_STATES)).exclude(assignee=self.request.user),
                 today,
             )
         return super().get_context_data(mine=mine, others=others, today=today, **kwargs)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cells', '0004_organization_children_order'),
+        ('cells', '0005_cells_end_with_their_grassroots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
