@@ -22,13 +22,12 @@ from cells.importing.plan import (
     Outside,
     Plan,
     chunks,
-    file_date,
     kind_code,
     sector_code,
 )
 from cells.models import Organization
 from cells.models.tree import path_ids
-from cells.tabular import RowError, read_rows
+from cells.tabular import RowError, parse_date, read_rows
 from cells.text import normalize_spaces
 
 
@@ -128,7 +127,7 @@ def _life_span(number: int, code: str, values: dict):
     errors, dates = [], {}
     for column in ("active_from", "active_to"):
         text = values.get(column, "")
-        dates[column] = file_date(text) if text else None
+        dates[column] = parse_date(text) if text else None
         if text and dates[column] is None:
             errors.append(
                 RowError(
