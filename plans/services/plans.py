@@ -67,24 +67,29 @@ def candidate_select_manually(
     decided_by,
 ) -> Candidate:
     """Select a unit the job did not flag: a manual candidate, decided selected at once."""
-    if Candidate.objects.filter(organization=organization, year=year).exists():
-        raise TransitionError(
-            _("This unit is already a candidate for that year: record the decision on its candidate page.")
-        )
-    previous = Classification.objects.filter(organization=organization, year=year - 1).first()
-    return Candidate.objects.create(
-        organization=organization,
-        year=year,
-        classification=previous,
-        level=previous.level if previous else "",
-        reasons=[reason],
-        source=Candidate.Source.MANUAL,
-        decision=Candidate.Decision.SELECTED,
-        decision_reason=reason,
-        decision_number=number,
-        decision_date=date,
-        decided_by=decided_by,
+    already = TransitionError(
+        _("This unit is already a candidate for that year: record the decision on its candidate page.")
     )
+    if Candidate.objects.filter(organization=organization, year=year).exists():
+        raise already
+    previous = Classification.objects.filter(organization=organization, year=year - 1).first()
+    try:
+        with transaction.atomic():  # two posts that crossed: the second meets the unique rule here
+            return Candidate.objects.create(
+                organization=organization,
+                year=year,
+                classification=previous,
+                level=previous.level if previous else "",
+                reasons=[reason],
+                source=Candidate.Source.MANUAL,
+                decision=Candidate.Decision.SELECTED,
+                decision_reason=reason,
+                decision_number=number,
+                decision_date=date,
+                decided_by=decided_by,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 # ---------------------------------------------------------------- plans
