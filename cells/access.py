@@ -104,6 +104,18 @@ def organizations_visible_to(user) -> QuerySet:
     return scope_filter(Organization.objects.all(), scope)
 
 
+def refused_access_record(*, request, queryset: QuerySet, lookup: dict) -> None:
+    """Security log: this user asked for an object outside their scope (or one that does not exist)."""
+    from cells.models import SecurityEvent
+    from cells.security.events import security_event_record
+
+    exists = queryset.filter(**lookup).exists()
+    asked = ", ".join(f"{key}={value}" for key, value in lookup.items())
+    where = "in another unit" if exists else "not found"
+    detail = f"{queryset.model._meta.model_name} {asked}: {where}"
+    security_event_record(kind=SecurityEvent.Kind.REFUSED, request=request, detail=detail)
+
+
 class ScopedMixin(AccessMixin):
     """Log-in, role, permission and scope for a view. Set `permission` on the view class."""
 
@@ -123,7 +135,11 @@ class ScopedMixin(AccessMixin):
         return scope_filter(queryset, self.scope)
 
     def get_scoped_or_404(self, queryset: QuerySet, **lookup):
-        return get_object_or_404(self.scoped(queryset), **lookup)
+        try:
+            return get_object_or_404(self.scoped(queryset), **lookup)
+        except Http404:
+            refused_access_record(request=self.request, queryset=queryset, lookup=lookup)
+            raise
 
     def get_organization(self, code: str) -> Organization:
         if parse_code(code) is None:  # a NUL or a control character: no organization has it

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cells', '0005_cells_end_with_their_grassroots'),
+        ('cells', '0006_signin_security_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
