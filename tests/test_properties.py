@@ -144,6 +144,8 @@ def form_pages(world):
         (reverse("plans:task_edit", args=[task.pk]), None),
         (reverse("plans:task_detail", args=[task.pk]), reverse("plans:task_report", args=[task.pk])),
         (candidates, reverse("plans:candidates_schedule")),
+        (reverse("account:password"), None),
+        (reverse("account:setup"), None),
     ]
 
 
