@@ -24,8 +24,8 @@ HOSTILE = {
     "control character": "D-A%07",
 }
 # What views read from the query string (and a few form fields they parse by hand).
-QUERY_NAMES = ("q", "nam", "to-chuc", "page", "xuat", "level", "status")
-FORM_NAMES = ("token", "to", "version", "next_year", "confirm_warnings", "action", "quota_1")
+QUERY_NAMES = ("q", "nam", "to-chuc", "page", "xuat", "level", "status", "next")
+FORM_NAMES = ("token", "to", "version", "next_year", "confirm_warnings", "action", "quota_1", "next", "code")
 
 
 def routes(patterns, prefix=""):
