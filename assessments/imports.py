@@ -12,7 +12,9 @@ from assessments.models import Classification
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, WriteResult, classifications_write, deciding_body_of, row_problems
 from cells.models import Organization
+from cells.params import parse_year
 from cells.tabular import RowError, read_rows
+from cells.text import NOTE_MAX
 
 REQUIRED = ("code", "year", "level")
 OPTIONAL = ("score", "note", "reason")
@@ -40,12 +42,8 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: dict) -> dic
     code = values.get("code", "")
     if not code:
         errors.append(RowError(number, "code", _("The code is empty: write the organization's code.")))
-    year = None
-    try:
-        year = int(values.get("year", ""))
-        if not FIRST_YEAR <= year <= datetime.date.today().year + 1:
-            raise ValueError
-    except ValueError:
+    year = parse_year(values.get("year", ""), first=FIRST_YEAR, last=datetime.date.today().year + 1)
+    if year is None:
         errors.append(
             RowError(
                 number,
@@ -54,7 +52,6 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: dict) -> dic
                 % {"value": values.get("year")},
             )
         )
-        year = None
     level = None
     if year is not None:
         rule_set = rule_set_for(year)
@@ -91,6 +88,16 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: dict) -> dic
                 )
             )
             score = None
+    for column in ("note", "reason"):
+        if len(values.get(column, "")) > NOTE_MAX:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    _("This text has %(length)s characters; at most %(limit)s are allowed. Shorten it.")
+                    % {"length": len(values[column]), "limit": NOTE_MAX},
+                )
+            )
     if code and year is not None:
         key = (code.upper(), year)
         if key in seen:
@@ -117,7 +124,7 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
     report = ImportReport()
     parsed, seen = [], {}
     has_note = has_reason = False
-    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=report.errors):
         report.rows += 1
         has_note = has_note or "note" in values
         has_reason = has_reason or "reason" in values

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cells.models import Notification, Organization, UserRole
+from cells.params import parse_code
 
 Role = UserRole.Role
 
@@ -158,4 +159,6 @@ class ScopedMixin(AccessMixin):
             raise
 
     def get_organization(self, code: str) -> Organization:
+        if parse_code(code) is None:  # a NUL or a control character: no organization has it
+            raise Http404
         return self.get_scoped_or_404(Organization.objects.all(), code=code)

@@ -5,7 +5,6 @@ updates its figures when they differ and is otherwise left alone, so importing t
 again changes nothing.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import Meeting, Organization
-from cells.tabular import RowError, match_choice, read_rows
+from cells.params import parse_int
+from cells.tabular import RowError, match_choice, parse_date, read_rows
 from cells.text import fold
 
 REQUIRED = ("cell_code", "date", "kind", "members_total", "members_present")
 OPTIONAL = ("duration_minutes", "topic")
 FIELDS = ("members_total", "members_present", "duration_minutes", "topic")
+MAX_NUMBER = 32767  # the figures are small integer columns
 # The names users write, folded (cells.text.fold), whatever the catalog says.
 KIND_NAMES = {
     "dinh ky": Meeting.Kind.REGULAR,
@@ -43,25 +44,15 @@ class MeetingImportResult:
     unchanged: int = 0
 
 
-def parse_date(text: str) -> datetime.date | None:
-    # The last pattern is how a date-formatted Excel cell arrives (a datetime turned into text).
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _number(text, row, column, errors, required=True) -> int | None:
     if text == "":
         if required:
             errors.append(RowError(row, column, _("A number is required here.")))
         return None
-    if not text.isdigit():
+    value = parse_int(text, maximum=MAX_NUMBER)
+    if value is None:
         errors.append(RowError(row, column, _("“%(value)s” is not a whole number of 0 or more.") % {"value": text}))
-        return None
-    return int(text)
+    return value
 
 
 def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
@@ -70,7 +61,7 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
     errors = result.errors
     rows = []
     today = timezone.localdate()
-    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=errors):
         before = len(errors)
         code = values.get("cell_code", "")
         if not code:

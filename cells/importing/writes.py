@@ -117,7 +117,8 @@ def _allocate_pks(plan: Plan) -> None:
 
 def _rows_again(path, plan: Plan) -> Iterator[tuple[int, dict]]:
     """The valid rows once more, each with its index; the file must not have changed meanwhile."""
-    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+    # Unreadable cells were reported by the first pass, which then wrote nothing.
+    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, errors=[]):
         i = plan.index.get(values["code"])
         if i is None or plan.rows[i] != number:
             raise TabularFileError(_("The file changed while it was being imported. Import it again."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
+from cells.params import parse_year
 from cells.runs import QUEUE_DOWN, run_status
 from cells.workbooks import xlsx_response
 from plans.exports import candidates_workbook
@@ -139,8 +140,8 @@ class CandidateScheduleView(ScopedMixin, View):
 
     def post(self, request):
         form = ScheduleForm(request.POST)
-        target = request.POST.get("next_year")
-        back = reverse("plans:candidates_year", kwargs={"year": int(target)}) if (target or "").isdigit() else None
+        target = parse_year(request.POST.get("next_year"))
+        back = reverse("plans:candidates_year", kwargs={"year": target}) if target else None
         if not form.is_valid():
             problems = "; ".join(
                 f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()

@@ -396,7 +396,7 @@ def test_a_tree_too_deep_is_refused(tmp_path):
         pytest.param(
             "code,name,kind,parent_code\nA,Tân Lang,cell,\n".encode("cp1258"),
             ".csv",
-            "The file is not UTF-8 text.",
+            "The file is not UTF-8 text: it looks saved in an old Vietnamese encoding (Windows-1258).",
             id="not-utf8",
         ),
         pytest.param(b"PK\x03\x04garbage", ".xlsx", "not a readable Excel (.xlsx) workbook", id="broken-xlsx"),
