@@ -128,7 +128,7 @@ def project_app_configs():
 
 # Personal data that an auditor's work does not need (Nghị định 13/2023/NĐ-CP): names of
 # admission candidates and of absent members. Their changes are still logged, masked.
-KEPT_OUT_OF_THE_ADMIN = {"cells.admission", "cells.absentee"}
+KEPT_OUT_OF_THE_ADMIN = {"cells.admission", "cells.absentee", "cells.entryorganization"}
 
 
 def register_remaining_models(site=admin.site):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cells.audit import audit_bulk
 from cells.models import Meeting, MeetingReminder, Organization, UserRole
 
 # Chỉ thị 50-CT/TW and Hướng dẫn 42-HD/BTCTW (2025): meetings last at least 90 minutes, 120 combined.
@@ -127,6 +128,7 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
         logs.append(MeetingReminder(organization=cell, month=month, recipients=", ".join(sorted(recipients))))
     with transaction.atomic():
         MeetingReminder.objects.bulk_create(logs)
+        audit_bulk(action="create", objects=logs)
     with override(settings.LANGUAGE_CODE):
         for email, names in sorted(cells_by_email.items()):
             subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}

@@ -22,3 +22,23 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class AuditActorMiddleware:
+    """The signed-in user is the actor of every change a request makes, bulk writes included (cells.audit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cells.audit import acting
+
+        user = getattr(request, "user", None)
+        with acting(
+            user=user if getattr(user, "is_authenticated", False) else None, remote_addr=client_address(request)
+        ):
+            return self.get_response(request)
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None

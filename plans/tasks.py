@@ -3,6 +3,7 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from cells.audit import acting_as_task
 from cells.models import Organization
 from plans.models import JobRun
 from plans.services.candidates import candidates_flag, latest_final_year
@@ -19,7 +20,8 @@ def flag_candidates(*, year: int, scope_id: int | None = None, run_id: int | Non
     if run is not None and run.state == JobRun.State.DONE:
         return run.counts  # a redelivered message: the run already happened
     scope = Organization.objects.filter(pk=scope_id).first() if scope_id else None
-    return asdict(candidates_flag(year=year, scope=scope, run=run))
+    with acting_as_task("plans.flag_candidates", user=run.requested_by if run is not None else None):
+        return asdict(candidates_flag(year=year, scope=scope, run=run))
 
 
 @shared_task(
@@ -31,8 +33,9 @@ def flag_candidates_scheduled(*, scope_id: int | None = None) -> dict | None:
     year = latest_final_year(scope=scope)
     if year is None:
         return None
-    run = JobRun.objects.create(year=year, scope=scope, trigger=JobRun.Trigger.SCHEDULE)
-    return asdict(candidates_flag(year=year, scope=scope, run=run))
+    with acting_as_task("plans.flag_candidates_scheduled"):
+        run = JobRun.objects.create(year=year, scope=scope, trigger=JobRun.Trigger.SCHEDULE)
+        return asdict(candidates_flag(year=year, scope=scope, run=run))
 
 
 # --- end of the candidate job --------------------------------------------------------------

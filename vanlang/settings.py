@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "cells.middleware.AuditActorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -172,6 +173,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "contenttypes",
     "django_celery_beat.periodictasks",
+    # The organization of each log entry: part of the log itself.
+    "cells.entryorganization",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

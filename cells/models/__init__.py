@@ -1,6 +1,7 @@
 """The models of `cells`, one module per concern, re-exported so `from cells.models import X` works."""
 
 from cells.models.admissions import Admission, AdmissionQuota
+from cells.models.audit import EntryOrganization
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.organizations import Organization, UserRole
 from cells.models.tree import PATH_SEPARATOR
@@ -10,6 +11,7 @@ __all__ = [
     "Absentee",
     "Admission",
     "AdmissionQuota",
+    "EntryOrganization",
     "Meeting",
     "MeetingReminder",
     "Organization",

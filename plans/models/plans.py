@@ -258,6 +258,8 @@ class ProgressReport(models.Model):
 class ReminderLog(models.Model):
     """One row per task per day a reminder went out: the database keeps the once-a-day promise."""
 
+    tree_organization = "task__plan__organization"
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
     day = models.DateField()
     recipient = models.EmailField()

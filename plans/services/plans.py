@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.models import Classification
+from cells.audit import audit_bulk, snapshot
 from cells.models import Organization, UserRole
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
 from plans.people import person_name
@@ -132,12 +133,16 @@ def _changes(model, current, values: dict) -> list[tuple[str, str, str]]:
 
 def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> None:
     """Update the row only if nobody saved it since `version`; otherwise raise ConflictError."""
-    updated = model.objects.filter(pk=obj_pk, version=version).update(
-        **values, version=version + 1, updated_by=user, updated_at=timezone.now()
-    )
+    before = model.objects.filter(pk=obj_pk, version=version).first()
+    stamp = {"version": version + 1, "updated_by": user, "updated_at": timezone.now()}
+    updated = model.objects.filter(pk=obj_pk, version=version).update(**values, **stamp)
     if not updated:
         current = model.objects.get(pk=obj_pk)
         raise ConflictError(current, _changes(model, current, values))
+    after = snapshot(before)
+    for name, value in {**values, **stamp}.items():
+        setattr(after, name, value)
+    audit_bulk(action="update", objects=[after], before=[before], actor=user)
 
 
 PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
@@ -152,8 +157,9 @@ def _normalize_number(number: str) -> str:
 
 
 def _save_targets(plan: Plan, targets: list[dict]) -> None:
-    plan.targets.all().delete()
-    Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    plan.targets.all().delete()  # one delete signal, hence one audit entry, per target
+    created = Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    audit_bulk(action="create", objects=created)
 
 
 @transaction.atomic
@@ -263,9 +269,13 @@ def progress_report_add(*, task: Task, user, role: UserRole, reported_on, text: 
         report.attachment = attachment
     report.save()
     # The first report sets an untouched task going; its version moves so open editors notice.
-    Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
+    if Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
         state=Task.State.IN_PROGRESS, version=F("version") + 1
-    )
+    ):
+        after = Task.objects.get(pk=task.pk)
+        before = snapshot(after)
+        before.state, before.version = Task.State.OPEN, after.version - 1
+        audit_bulk(action="update", objects=[after], before=[before], actor=user)
     return report
 
 

@@ -1,14 +1,14 @@
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from cells.audit import AuditedCommand
 from cells.models import Organization
 from plans.models import Candidate, JobRun
 from plans.services.candidates import candidates_flag
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Run the candidate job for YEAR now, in this process, and print the candidates for YEAR+1."
 
     def add_arguments(self, parser):
