@@ -127,6 +127,8 @@ LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Dates as dd/mm/yyyy wherever Django formats them (the admin included).
+FORMAT_MODULE_PATH = ["vanlang.formats"]
 USE_I18N = True
 USE_TZ = True
 
