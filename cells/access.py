@@ -154,6 +154,8 @@ def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
     if way == "tree":
         return scope_filter(queryset, scope)
     if way == "entries":
+        if scope.parent_id is None:  # a root's auditor also reads what belongs to no unit (users, groups, runs)
+            return entries_within(queryset, scope) | queryset.filter(vanlang_organization__isnull=True)
         return entries_within(queryset, scope)
     users = get_user_model().objects.filter(vanlang_role__in=scope_filter(UserRole.objects.all(), scope))
     if way == "users":
