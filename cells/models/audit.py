@@ -14,7 +14,11 @@ class EntryOrganization(models.Model):
     """
 
     entry = models.OneToOneField(
-        LogEntry, primary_key=True, on_delete=models.CASCADE, related_name="vanlang_organization"
+        LogEntry,
+        verbose_name=_("log entry"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="vanlang_organization",
     )
     # No constraint: the history of a row outlives anything, organizations included.
     organization = models.ForeignKey(
