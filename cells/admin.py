@@ -327,7 +327,14 @@ def register_remaining_models(site=admin.site):
                 site.register(model, AuditedAdmin)
                 registered.append(model)
     scope_every_admin(site)
+    name_installed_apps()
     return registered
+
+
+def name_installed_apps():
+    """Installed packages' sections of the admin, named as an inspection officer does."""
+    if apps.is_installed("axes"):
+        apps.get_app_config("axes").verbose_name = _("Sign-in log")
 
 
 def scope_every_admin(site=admin.site):

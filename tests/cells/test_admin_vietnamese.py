@@ -28,7 +28,7 @@ ENGLISH = [
     "Toggle", "Skip to", "theme", "Recent actions", "My actions", "None available", "Field", "From", "To",
     "log entry", "Log entries", "timestamp", "Remote", "Previous", "Next", "First", "Last", "Date", "Time",
     "Staff status", "Superuser status", "Active", "Permissions", "Groups", "Personal info", "Important dates",
-    "First name", "Last name", "Email address", "Password", "Go", "clear", "Clear all filters", "By ",
+    "First name", "Last name", "Email address", "Password", "Go", "clear", "Clear all filters", "By ", "Axes",
 ]  # fmt: skip
 RAW_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # members_total, minutes_scan, ...
 WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w.strip()) for w in ENGLISH) + r")(?![\w-])")
