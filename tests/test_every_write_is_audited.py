@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
-from cells.models import EntryOrganization, Organization, UserRole
+from cells.models import EntryOrganization, Meeting, Organization, UserRole
 from plans.models import Candidate, CommitteeMailbox, JobRun, Plan
 from tests.assessments.factories import classify
 from tests.cells.factories import make_meeting
@@ -254,6 +254,52 @@ def task_reminders_task(ctx):
     return send_task_reminders
 
 
+def meeting_form_page(ctx):
+    """The meeting form: a meeting and its absentee, then a correction."""
+    from tests.cells.test_meeting_form import CREATE, form_data
+
+    ctx.client.force_login(ctx.bob)
+
+    def correct():
+        meeting = Meeting.objects.get()
+        url = reverse("cells:meeting_update", kwargs={"meeting_id": meeting.pk})
+        ctx.client.post(url, form_data(ctx.tree.a1, members_present="18", confirm_warnings="1"))
+
+    return [lambda: ctx.client.post(CREATE, form_data(ctx.tree.a1)), correct]
+
+
+def admission_form_page(ctx):
+    from tests.cells.test_admission_form import CREATE, data
+
+    ctx.client.force_login(ctx.bob)
+    return lambda: ctx.client.post(CREATE, data(ctx.tree.a1))
+
+
+def candidate_decision(ctx):
+    from plans.services.plans import candidate_decide, plan_transition
+
+    candidate = make_candidate(ctx.tree.a)
+    plan = make_plan(ctx.tree.b)
+
+    def decide():
+        candidate_decide(
+            candidate=candidate, decision=Candidate.Decision.SELECTED, reason="Yếu kém nhiều năm",
+            number="35-QĐ/HU", date=datetime.date(2018, 1, 20), decided_by=ctx.alice,
+        )  # fmt: skip
+
+    def adopt():
+        plan_transition(plan=plan, to=Plan.State.ADOPTED, version=plan.version, user=ctx.alice)
+
+    return [decide, adopt]
+
+
+def scheduled_candidate_job(ctx):
+    from plans.tasks import flag_candidates_scheduled
+
+    classify(ctx.tree.a, 2018, "complete")
+    return lambda: flag_candidates_scheduled(scope_id=ctx.tree.d.pk)
+
+
 def grant_role(ctx):
     return lambda: call_command("grant_role", "thu", "secretary", ctx.tree.b.code, stdout=ctx.out)
 
@@ -276,6 +322,10 @@ SCENARIOS = {
         plan_and_task_edits,
         progress_report,
         task_reminders_task,
+        meeting_form_page,
+        admission_form_page,
+        candidate_decision,
+        scheduled_candidate_job,
         grant_role,
         load_demo,
     )

@@ -105,10 +105,13 @@ def test_the_change_log_filters_and_exports_within_the_scope(client, tree, alice
 def test_times_are_shown_in_hanoi_time(client, tree, auditor, records):
     entry = LogEntry.objects.get_for_object(records["D-A"]["meeting"]).get()
     entry.timestamp = entry.timestamp.replace(year=2024, month=1, day=5, hour=16, minute=10, second=0)
-    entry.save(update_fields=["timestamp"])
+    entry.changes = {"updated_at": ["2024-01-05 16:09:00", "2024-01-05 16:10:00"]}  # auditlog stores UTC
+    entry.save(update_fields=["timestamp", "changes"])
     client.force_login(auditor)
     page = client.get(admin_url(LogEntry, "change", entry.pk)).content.decode()
-    assert "05/01/2024 23:10" in page and "16:10" not in page
+    assert "05/01/2024 23:10" in page and "05/01/2024 23:09:00" in page and "16:10" not in page
+    history = client.get(admin_url(Meeting, "auditlog", entry.object_id)).content.decode()
+    assert "05/01/2024 23:10:00" in history and "16:10" not in history  # the same moment, the same time
 
 
 def test_the_job_status_answers_only_users_whose_scope_covers_the_run(client, tree, alice, bob, charlie):
