@@ -34,18 +34,15 @@ from cells.audit import (
 from cells.models import Organization, UserRole
 
 
-class AuditedAdmin(ScopedAdminMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    """Admin for auditors: scoped to their subtree, every object linked to its full change history.
-
-    Auditors hold only view permissions, so the admin shows them everything read only.
-    """
+class ChangeHistoryMixin(AuditlogHistoryAdminMixin):
+    """Each object's "Nhật ký thay đổi" page: who, when, before, after and why, in Hà Nội time."""
 
     show_auditlog_history_link = True
     auditlog_history_template = "admin/vanlang_change_history.html"
 
     def auditlog_history_view(self, request, object_id, extra_context=None):
         if self.get_object(request, unquote(object_id)) is None:
-            raise Http404
+            raise Http404  # outside the reader's scope, or no such object
         return super().auditlog_history_view(request, object_id, extra_context)
 
     @admin.display(description=_("Change log"))
@@ -53,6 +50,13 @@ class AuditedAdmin(ScopedAdminMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin
         opts = self.model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_auditlog", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("View"))
+
+
+class AuditedAdmin(ScopedAdminMixin, ChangeHistoryMixin, admin.ModelAdmin):
+    """Admin for auditors: scoped to their subtree, every object linked to its full change history.
+
+    Auditors hold only view permissions, so the admin shows them everything read only.
+    """
 
 
 @admin.register(Organization)
@@ -82,19 +86,17 @@ admin.site.unregister(Group)
 
 
 @admin.register(get_user_model())
-class AuditedUserAdmin(ScopedAdminMixin, AuditlogHistoryAdminMixin, UserAdmin):
+class AuditedUserAdmin(ScopedAdminMixin, ChangeHistoryMixin, UserAdmin):
     """Users are deactivated, never deleted: deleting one would blank the author of every
     history entry they made (the log keeps its actor with SET NULL)."""
-
-    show_auditlog_history_link = True
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(ScopedAdminMixin, AuditlogHistoryAdminMixin, GroupAdmin):
-    show_auditlog_history_link = True
+class AuditedGroupAdmin(ScopedAdminMixin, ChangeHistoryMixin, GroupAdmin):
+    pass
 
 
 # Meetings, absentees, quotas and admissions for the auditors: inspecting the admission procedure is

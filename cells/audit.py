@@ -136,6 +136,8 @@ def organizations_of(objects: Sequence) -> list[Organization | None]:
     if not objects:
         return []
     model = type(objects[0])
+    if issubclass(model, Organization):
+        return list(objects)
     if issubclass(model, get_user_model()):
         roles = dict(
             UserRole.objects.filter(user__in=[o.pk for o in objects]).values_list("user_id", "organization_id")
@@ -144,8 +146,6 @@ def organizations_of(objects: Sequence) -> list[Organization | None]:
     else:
         way = _way(model)
         ids = [None if way is None else _organization_id(o, way) for o in objects]
-    if all(isinstance(o, Organization) for o in objects):
-        return list(objects)
     found = Organization.objects.in_bulk({pk for pk in ids if pk is not None})
     organizations = [found.get(pk) for pk in ids]
     if _way(model) == "organization":
@@ -304,6 +304,8 @@ def _complete(sender, instance: LogEntry, **kwargs):
     if obj is None or instance.pk is not None:
         return
     _pending.set(None)
+    if str(instance.object_pk) != str(obj.pk) or instance.content_type_id != ContentType.objects.get_for_model(obj).pk:
+        return  # an entry of another object (many-to-many changes send no pre_log)
     if isinstance(instance.changes, dict):
         instance.changes = readable(
             obj, {n: v if isinstance(v, dict) else list(v) for n, v in instance.changes.items()}

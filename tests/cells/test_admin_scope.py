@@ -126,3 +126,10 @@ def test_the_job_status_answers_only_users_whose_scope_covers_the_run(client, tr
         assert client.get(url(district_run)).status_code == 404
     client.force_login(make_user("tinh", "staff", tree.province))
     assert client.get(url(everywhere)).status_code == 200
+
+
+def test_users_outside_the_scope_are_not_found(client, tree, auditor, charlie, bob):
+    client.force_login(auditor)
+    for view in ("change", "auditlog", "history"):
+        assert client.get(admin_url(type(bob), view, bob.pk)).status_code == 200, view
+        assert client.get(admin_url(type(charlie), view, charlie.pk)).status_code == 404, view
