@@ -17,6 +17,7 @@ from assessments.rules import rule_set_for, score_problem
 from assessments.signals import results_finalized
 from cells.audit import audit_bulk, snapshot
 from cells.models import Organization
+from cells.text import document_number
 
 
 @dataclass
@@ -102,6 +103,7 @@ def classifications_write(
     `results_finalized` is sent for them; a final result never goes back to draft.
     """
     result = WriteResult()
+    decision_number = document_number(decision_number)
     to_create, to_update, corrections = [], [], []
     before, reasons = [], []
     for row in rows:

@@ -9,11 +9,12 @@ and `self.get_scoped_or_404()`, so anything outside the subtree is never listed 
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cells.models import Organization, UserRole
+from cells.models import Notification, Organization, UserRole
 
 Role = UserRole.Role
 
@@ -62,17 +63,44 @@ ROLE_PERMISSIONS = {
 
 
 def role_of(user) -> UserRole | None:
-    """The user's role with its organization, read once per request object."""
+    """The user's role with its organization, read once per request object.
+
+    The same query counts the user's unread notifications (`unread_notifications`), so the
+    bell in the navigation bar costs no query of its own.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_vanlang_role_cache"):
-        user._vanlang_role_cache = UserRole.objects.select_related("organization").filter(user=user).first()
+        unread = (
+            Notification.objects.filter(user=OuterRef("user"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user._vanlang_role_cache = (
+            UserRole.objects.select_related("organization")
+            .annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(user=user)
+            .first()
+        )
     return user._vanlang_role_cache
 
 
 def has_perm(user, permission: str) -> bool:
     role = role_of(user)
     return role is not None and permission in ROLE_PERMISSIONS.get(role.role, set())
+
+
+def may_classify_for(role: UserRole, organization: Organization) -> bool:
+    """Whether `role` enters the year's results decided by `organization`.
+
+    Staff enter for any committee of their subtree; a secretary only for a grassroots committee,
+    which classifies its own cells (DOMAIN: "the committee classifies its cells").
+    """
+    if Perm.ENTER_CLASSIFICATIONS not in ROLE_PERMISSIONS.get(role.role, set()):
+        return False
+    return role.role != Role.SECRETARY or organization.is_grassroots
 
 
 def scope_of(user) -> Organization | None:
@@ -90,6 +118,18 @@ def organizations_visible_to(user) -> QuerySet:
     if scope is None:
         return Organization.objects.none()
     return scope_filter(Organization.objects.all(), scope)
+
+
+def refused_access_record(*, request, queryset: QuerySet, lookup: dict) -> None:
+    """Security log: this user asked for an object outside their scope (or one that does not exist)."""
+    from cells.models import SecurityEvent
+    from cells.security.events import security_event_record
+
+    exists = queryset.filter(**lookup).exists()
+    asked = ", ".join(f"{key}={value}" for key, value in lookup.items())
+    where = "in another unit" if exists else "not found"
+    detail = f"{queryset.model._meta.model_name} {asked}: {where}"
+    security_event_record(kind=SecurityEvent.Kind.REFUSED, request=request, detail=detail)
 
 
 class ScopedMixin(AccessMixin):
@@ -111,7 +151,11 @@ class ScopedMixin(AccessMixin):
         return scope_filter(queryset, self.scope)
 
     def get_scoped_or_404(self, queryset: QuerySet, **lookup):
-        return get_object_or_404(self.scoped(queryset), **lookup)
+        try:
+            return get_object_or_404(self.scoped(queryset), **lookup)
+        except Http404:
+            refused_access_record(request=self.request, queryset=queryset, lookup=lookup)
+            raise
 
     def get_organization(self, code: str) -> Organization:
         return self.get_scoped_or_404(Organization.objects.all(), code=code)

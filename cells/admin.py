@@ -336,7 +336,7 @@ def register_remaining_models(site=admin.site):
 def name_installed_apps():
     """Installed packages' sections of the admin, named as an inspection officer does."""
     if apps.is_installed("axes"):
-        apps.get_app_config("axes").verbose_name = _("Sign-in log")
+        apps.get_app_config("axes").verbose_name = _("Sign-in lockout")
 
 
 def scope_every_admin(site=admin.site):
@@ -348,3 +348,7 @@ def scope_every_admin(site=admin.site):
             continue
         site.unregister(model)
         site.register(model, type(cls.__name__, (ScopedAdminMixin, cls), {"__module__": cls.__module__}))
+
+
+# The security log (sign-ins, refused accesses, exports), scoped to the auditor's subtree.
+import cells.security.admin  # noqa: E402, F401

@@ -496,3 +496,18 @@ def change_log_workbook(entries) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def subtree_end_audited(*, organization: Organization, actor=None, remote_addr=None) -> int:
+    """End what outlives `organization` below it (cells end with their grassroots organization), in one
+    UPDATE, with one change-log entry per unit it ends."""
+    from cells.models.tree import subtree_end, subtree_outliving
+
+    afters, befores = [], []
+    for below in subtree_outliving(Organization, path=organization.path, dissolved=organization.dissolved):
+        befores.append(snapshot(below))
+        below.dissolved = organization.dissolved
+        afters.append(below)
+    ended = subtree_end(Organization, path=organization.path, dissolved=organization.dissolved)
+    audit_bulk(action="update", objects=afters, before=befores, actor=actor, remote_addr=remote_addr)
+    return ended

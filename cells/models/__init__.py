@@ -3,7 +3,9 @@
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.audit import EntryOrganization
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
+from cells.models.notifications import Notification
 from cells.models.organizations import Organization, UserRole
+from cells.models.security import SecurityEvent
 from cells.models.tree import PATH_SEPARATOR
 
 __all__ = [
@@ -14,6 +16,8 @@ __all__ = [
     "EntryOrganization",
     "Meeting",
     "MeetingReminder",
+    "Notification",
     "Organization",
+    "SecurityEvent",
     "UserRole",
 ]

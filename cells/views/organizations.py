@@ -4,21 +4,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from cells import import_uploads
 from cells.access import Perm, ScopedMixin
 from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
+from cells.lifespan import ended_notice
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations
-
-
-class HomeView(ScopedMixin, View):
-    permission = Perm.VIEW
-
-    def get(self, request):
-        return redirect("cells:detail", org_code=self.scope.code)
 
 
 class TreeView(ScopedMixin, TemplateView):
@@ -59,7 +53,9 @@ class OrganizationDetailView(ScopedMixin, TemplateView):
             organization=organization,
             ancestors=ancestors_within(organization, self.scope),
             children_page=page,
-            predecessors=list(organization.predecessors.all()) if organization.pk else [],
+            predecessors=[(p, p.is_within(self.scope)) for p in organization.predecessors.all()],
+            successor_in_scope=organization.successor_id is not None and organization.successor.is_within(self.scope),
+            notice=ended_notice(organization, self.scope),
             panels=panels,
             **kwargs,
         )

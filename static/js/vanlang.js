@@ -31,3 +31,25 @@ document.addEventListener("submit", function (event) {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
   }, 0);
 });
+
+// Progress bars take their width from data-progress: the Content-Security-Policy allows no
+// inline style attribute, but a style set from a script file is fine.
+document.querySelectorAll(".progress-bar[data-progress]").forEach(function (bar) {
+  bar.style.width = bar.dataset.progress + "%";
+});
+
+// A form that failed: its error summary takes the focus, so a phone shows it and a screen
+// reader reads it, and each of its links moves the focus to the field it names.
+(function () {
+  const summary = document.getElementById("error-summary");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();
