@@ -1,6 +1,6 @@
 """In Chromium, in Vietnamese: staff correct a final result on the year-entry page; the inspection officer
-of that commune signs in, opens the result's change log and reads who, when, before, after and why;
-another commune's result answers 404."""
+of that commune signs in with a password and an authenticator code, opens the result's change log and
+reads who, when, before, after and why; another commune's result answers 404."""
 
 import re
 from pathlib import Path
@@ -8,20 +8,28 @@ from pathlib import Path
 import pytest
 
 from assessments.models import Classification
+from tests.cells.authenticator import authenticator_code, give_authenticator
 from tests.conftest import browser_login, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.vietnamese]
 SCREENS = Path("/tmp/vanlang-screens")
 
 
-def sign_in(page, username):
-    """The password step (the second factor, when it is required, is one more step here)."""
-    browser_login(page, username)
+def sign_in(page, user):
+    """The password, then the code of the user's authenticator app."""
+    device = give_authenticator(user)
+    browser_login(page, user.username)
+    page.wait_for_url(re.compile(r"/dang-nhap/ma-xac-thuc/"))
+    page.fill("input[name=code]", authenticator_code(device))
+    page.click("main button.btn-primary")
+    page.wait_for_load_state("networkidle")
+    assert "/dang-nhap/" not in page.url
 
 
-def test_a_commune_auditor_reads_who_changed_a_result_when_from_what_to_what_and_why(page, tree, alice):
+def test_a_commune_auditor_reads_who_changed_a_result_when_from_what_to_what_and_why(page, tree, alice, settings):
+    settings.VANLANG_TWO_FACTOR = True
     auditor = make_user("kiemtra.giamien", "auditor", tree.a)
-    sign_in(page, "alice")
+    sign_in(page, alice)
     page.goto(page.base_url + "/xep-loai/D/2018/nhap/")
     page.select_option(f"select[name=level_{tree.a.pk}]", "complete")
     page.select_option(f"select[name=level_{tree.b.pk}]", "good")
@@ -36,7 +44,7 @@ def test_a_commune_auditor_reads_who_changed_a_result_when_from_what_to_what_and
     page.wait_for_url("**/xep-loai/D/2018/")
     page.context.clear_cookies()
 
-    sign_in(page, auditor.username)
+    sign_in(page, auditor)
     result = Classification.objects.get(organization=tree.a, year=2018)
     page.goto(page.base_url + f"/quan-tri/assessments/classification/{result.pk}/auditlog/")
     content = page.locator("#content").inner_text()
