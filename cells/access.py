@@ -185,7 +185,9 @@ def admin_scope_way(model) -> str | None:
 def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
     """The rows of `queryset` the user reads in the admin: their scope's subtree, like everywhere else.
 
-    A superuser without a role reads everything; anyone else without a role, nothing.
+    What belongs to no unit (a job run over everything, a failed sign-in under nobody's name) is read
+    by the auditors of a whole tree (a root). A superuser without a role reads everything; anyone else
+    without a role, nothing.
     """
     from django.contrib.auth import get_user_model
 
@@ -196,7 +198,11 @@ def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
         return queryset if user.is_superuser else queryset.none()
     way = admin_scope_way(queryset.model)
     if way == "tree":
-        return scope_filter(queryset, scope)
+        scoped = scope_filter(queryset, scope)
+        via = getattr(queryset.model, "tree_organization", "organization")
+        if scope.parent_id is None and via and queryset.model._meta.get_field(via.split("__")[0]).null:
+            scoped = scoped | queryset.filter(**{f"{via}__isnull": True})  # a run over everything, ...
+        return scoped
     if way == "entries":
         if scope.parent_id is None:  # a root's auditor also reads what belongs to no unit (users, groups, runs)
             return entries_within(queryset, scope) | queryset.filter(vanlang_organization__isnull=True)

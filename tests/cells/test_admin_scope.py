@@ -133,3 +133,17 @@ def test_users_outside_the_scope_are_not_found(client, tree, auditor, charlie, b
     for view in ("change", "auditlog", "history"):
         assert client.get(admin_url(type(bob), view, bob.pk)).status_code == 200, view
         assert client.get(admin_url(type(charlie), view, charlie.pk)).status_code == 404, view
+
+
+def test_what_belongs_to_no_unit_is_read_by_the_auditors_of_a_whole_tree(client, tree, auditor):
+    everywhere = JobRun.objects.create(year=2018, scope=None)
+    district = JobRun.objects.create(year=2018, scope=tree.d)
+    client.force_login(auditor)
+    assert client.get(admin_url(JobRun, "change", everywhere.pk)).status_code == 404
+    assert client.get(admin_url(JobRun, "change", district.pk)).status_code == 200
+    client.force_login(make_user("kiemtra.tinh", "auditor", tree.province))
+    assert client.get(admin_url(JobRun, "change", everywhere.pk)).status_code == 200
+    assert (
+        client.get(admin_url(LogEntry, "change", LogEntry.objects.get_for_object(everywhere).get().pk)).status_code
+        == 200
+    )
