@@ -83,6 +83,10 @@ class Classification(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.year} · {self.get_level_display()}"
 
+    def audit_display(self, name: str, value: str) -> str | None:
+        """The change log shows a level as the year's rule set writes it (cells.audit.readable)."""
+        return level_label(self.year, value) if name == "level" else None
+
 
 class ClassificationChange(models.Model):
     """A correction of a final result: what it was, what it became, who changed it and why.
@@ -122,4 +126,14 @@ class ClassificationChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.classification} · {self.old_level} → {self.new_level}"
+        return f"{self.classification} · {self.old_label or self.old_level} → {self.new_label or self.new_level}"
+
+    def audit_display(self, name: str, value: str) -> str | None:
+        return level_label(self.classification.year, value) if name in ("old_level", "new_level") else None
+
+
+def level_label(year: int, level: str) -> str | None:
+    """`level` as the rule set of `year` writes it (None for a value that is not a level)."""
+    from assessments.rules import rule_set_for
+
+    return rule_set_for(year).label(level) if level in Level.values else None

@@ -26,6 +26,9 @@ class CellsConfig(AppConfig):
 
         register_converters()  # <year:…>, <id:…>, <code:…> in every app's urls.py
         register_remaining_models()
+        from cells import audit
+
+        audit.connect()
         audit_without_reverse_relations()
         # Connected for every app's post_migrate: the last one sees every new view permission.
         post_migrate.connect(refresh_auditors_group, dispatch_uid="cells.refresh_auditors_group")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cells.audit import audit_bulk, snapshot
 from cells.models import Meeting, Organization
 from cells.params import parse_int
 from cells.tabular import RowError, match_choice, parse_date, read_rows
@@ -55,7 +56,7 @@ def _number(text, row, column, errors, required=True) -> int | None:
     return value
 
 
-def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
+def meetings_import(*, path, dry_run: bool = False, actor=None) -> MeetingImportResult:
     """Validate every row, then write them in one transaction; with any error, write nothing."""
     result = MeetingImportResult()
     errors = result.errors
@@ -146,12 +147,13 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
             organization_id__in={key[0] for key, _values in checked}, date__gte=min(dates), date__lte=max(dates)
         )
         existing = {(m.organization_id, m.date, m.kind): m for m in stored}
-    to_create, to_update = [], []
+    to_create, to_update, before = [], [], []
     for (cell_id, date, kind), values in checked:
         meeting = existing.get((cell_id, date, kind))
         if meeting is None:
             to_create.append(Meeting(organization_id=cell_id, date=date, kind=kind, **values))
         elif any(getattr(meeting, name) != value for name, value in values.items()):
+            before.append(snapshot(meeting))
             for name, value in values.items():
                 setattr(meeting, name, value)
             to_update.append(meeting)
@@ -162,4 +164,6 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
         with transaction.atomic():
             Meeting.objects.bulk_create(to_create, batch_size=1000)
             Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+            audit_bulk(action="create", objects=to_create, actor=actor)
+            audit_bulk(action="update", objects=to_update, before=before, actor=actor)
     return result

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cells.audit import audit_bulk
 from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send
 from cells.versions import ConflictError, version_check
@@ -172,6 +173,7 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
     try:
         with transaction.atomic():
             MeetingReminder.objects.bulk_create(logs)
+            audit_bulk(action="create", objects=logs)
             notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
             with override(settings.LANGUAGE_CODE):
                 for email, names in sorted(cells_by_email.items()):

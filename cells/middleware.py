@@ -47,3 +47,18 @@ class UploadLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class AuditActorMiddleware:
+    """The signed-in user is the actor of every change a request makes, bulk writes included (cells.audit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cells.audit import acting
+        from cells.security.events import client_ip
+
+        user = getattr(request, "user", None)
+        with acting(user=user if getattr(user, "is_authenticated", False) else None, remote_addr=client_ip(request)):
+            return self.get_response(request)

@@ -10,6 +10,7 @@ import datetime
 
 from django.utils import timezone
 
+from cells.audit import audit_bulk, snapshot
 from cells.people import person_name
 
 
@@ -55,12 +56,17 @@ def changes_between(model, current, values: dict) -> list[tuple[str, str, str]]:
 
 def versioned_update(model, obj_pk: int, version: int, values: dict, user) -> None:
     """Update the row only if nobody saved it since `version`; otherwise raise ConflictError."""
-    updated = model.objects.filter(pk=obj_pk, version=version).update(
-        **values, version=version + 1, updated_by=user, updated_at=timezone.now()
-    )
+    before = model.objects.filter(pk=obj_pk, version=version).first()
+    stamp = {"version": version + 1, "updated_by": user, "updated_at": timezone.now()}
+    updated = model.objects.filter(pk=obj_pk, version=version).update(**values, **stamp)
     if not updated:
         current = model.objects.get(pk=obj_pk)
         raise ConflictError(current, changes_between(model, current, values))
+    # An UPDATE passes auditlog's signals by: its entry is written here, with before and after.
+    after = snapshot(before)
+    for name, value in {**values, **stamp}.items():
+        setattr(after, name, value)
+    audit_bulk(action="update", objects=[after], before=[before], actor=user)
 
 
 def version_check(model, obj_pk: int, version: int | None, values: dict):

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "cells.security.middleware.DownloadLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "cells.middleware.AuditActorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -239,6 +240,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.securityevent",
     # In-app copies of reminders and decisions: the records they point at carry the history.
     "cells.notification",
+    # The organization of each log entry: part of the log itself.
+    "cells.entryorganization",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -9,7 +9,7 @@ class EditTracked(models.Model):
     """Who changed a row last and when, and the version that a save must match: the second of
     two concurrent edits is refused instead of silently overwriting the first (cells.versions)."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

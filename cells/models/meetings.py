@@ -73,7 +73,13 @@ class Meeting(EditTracked):
     resolution = models.TextField(_("resolution"), blank=True, max_length=SECTION_MAX)
     minutes_scan = ScanField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     objects = TreeQuerySet.as_manager()

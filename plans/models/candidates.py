@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Classification, Level
+from assessments.models import Classification, Level, level_label
 from cells.models import Organization, Run
 from cells.models.tree import TreeQuerySet
 from cells.text import NOTE_MAX
@@ -77,6 +77,10 @@ class Candidate(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.year}"
+
+    def audit_display(self, name: str, value: str) -> str | None:
+        """The triggering level as the rule set of the classified year writes it (cells.audit.readable)."""
+        return level_label(self.year - 1, value) if name == "level" else None
 
 
 class JobRunQuerySet(TreeQuerySet):

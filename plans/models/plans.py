@@ -110,11 +110,11 @@ class Target(models.Model):
     COUNT_KINDS = (Kind.REGULAR_MEETINGS, Kind.THEMED_MEETINGS, Kind.ADMISSIONS)
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of target"), max_length=20, choices=Kind.choices)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
     text = models.CharField(_("description"), max_length=255, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = TreeQuerySet.as_manager()
 
@@ -219,8 +219,8 @@ class ProgressReport(models.Model):
     reported_on = models.DateField(_("date"))
     text = models.TextField(_("progress"), max_length=SECTION_MAX)
     attachment = models.FileField(_("attachment"), upload_to=report_upload_to, blank=True, max_length=255)
-    attachment_name = models.CharField(max_length=255, blank=True, editable=False)
-    attachment_type = models.CharField(max_length=100, blank=True, editable=False)
+    attachment_name = models.CharField(_("attachment's file name"), max_length=255, blank=True, editable=False)
+    attachment_type = models.CharField(_("attachment's file type"), max_length=100, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -240,10 +240,12 @@ class ProgressReport(models.Model):
 class ReminderLog(models.Model):
     """One row per task per day a reminder went out: the database keeps the once-a-day promise."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
-    day = models.DateField()
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    tree_organization = "task__plan__organization"
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")

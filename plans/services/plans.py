@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.models import Classification
+from cells.audit import audit_bulk
 from cells.models import Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send, users_with_role_over
 from cells.text import document_number
@@ -119,8 +120,9 @@ PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "
 
 
 def _save_targets(plan: Plan, targets: list[dict]) -> None:
-    plan.targets.all().delete()
-    Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    plan.targets.all().delete()  # one delete signal, hence one audit entry, per target
+    created = Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    audit_bulk(action="create", objects=created)
 
 
 @transaction.atomic
@@ -258,14 +260,17 @@ def progress_report_add(
     report.save()
     # The first report sets an untouched task going, a final one closes it; its version moves so
     # open editors notice.
+    before = Task.objects.filter(pk=task.pk).first()
     if final:
-        Task.objects.filter(pk=task.pk, state__in=Task.OPEN_STATES).update(
+        changed = Task.objects.filter(pk=task.pk, state__in=Task.OPEN_STATES).update(
             state=Task.State.DONE, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
         )
     else:
-        Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
+        changed = Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
             state=Task.State.IN_PROGRESS, version=F("version") + 1
         )
+    if changed:
+        audit_bulk(action="update", objects=[Task.objects.get(pk=task.pk)], before=[before], actor=user)
     return report
 
 

@@ -127,8 +127,10 @@ class CandidateRunStatusView(ScopedMixin, View):
     permission = Perm.VIEW
 
     def get(self, request, run_id):
-        # The user's own runs, and the runs over everything (started when results become final).
-        runs = self.scoped(JobRun.objects.all()) | JobRun.objects.filter(scope__isnull=True)
+        # Runs whose scope the user's covers; a run over everything (no scope) only for a root's users.
+        runs = JobRun.objects.within(self.scope)
+        if self.scope.parent_id is None:
+            runs = runs | JobRun.objects.filter(scope__isnull=True)
         run = get_object_or_404(runs, pk=run_id)
         return JsonResponse(run_status(run))
 
