@@ -14,7 +14,9 @@ from assessments.rules import rule_set_for
 from assessments.services import ResultRow, WriteResult, classifications_write, deciding_body_of, row_problems
 from assessments.signals import results_finalized
 from cells.models import Organization
+from cells.params import parse_year
 from cells.tabular import RepeatFinder, RowError, read_rows
+from cells.text import NOTE_MAX
 
 REQUIRED = ("code", "year", "level")
 OPTIONAL = ("score", "note", "reason")
@@ -43,12 +45,8 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: RepeatFinder
     code = values.get("code", "")
     if not code:
         errors.append(RowError(number, "code", _("The code is empty: write the organization's code.")))
-    year = None
-    try:
-        year = int(values.get("year", ""))
-        if not FIRST_YEAR <= year <= datetime.date.today().year + 1:
-            raise ValueError
-    except ValueError:
+    year = parse_year(values.get("year", ""), first=FIRST_YEAR, last=datetime.date.today().year + 1)
+    if year is None:
         errors.append(
             RowError(
                 number,
@@ -57,7 +55,6 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: RepeatFinder
                 % {"value": values.get("year")},
             )
         )
-        year = None
     level = None
     if year is not None:
         rule_set = rule_set_for(year)
@@ -94,6 +91,16 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: RepeatFinder
                 )
             )
             score = None
+    for column in ("note", "reason"):
+        if len(values.get(column, "")) > NOTE_MAX:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    _("This text has %(length)s characters; at most %(limit)s are allowed. Shorten it.")
+                    % {"length": len(values[column]), "limit": NOTE_MAX},
+                )
+            )
     suspect = False
     if code and year is not None and len(errors) == before:
         # A repeated (code, year) is reported once the whole file is read (RepeatFinder.repeats).
@@ -295,7 +302,7 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
     seen, held, state = RepeatFinder(path), [], None
     with transaction.atomic():
         chunk = []
-        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=report.errors):
             if state is None:
                 # Every row carries the file's columns: the first tells which optional ones it has.
                 state = _Import(
@@ -350,12 +357,12 @@ def _savepoint_chunk(state: _Import, chunk: list[dict]) -> None:
 def _keys(path, suspects: list):
     """`(key, row)` of the file's well-formed rows of the suspects' codes, for `RepeatFinder.repeats`."""
     codes = {code for (code, _year), _number in suspects}
-    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+    # The file's unreadable cells were reported by the first pass: not again.
+    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=[]):
         code = values.get("code", "").upper()
         if code not in codes:
             continue
-        try:
-            year = int(values.get("year", ""))
-        except ValueError:
+        year = parse_year(values.get("year", ""), first=FIRST_YEAR, last=datetime.date.today().year + 1)
+        if year is None:
             continue
         yield (code, year), number

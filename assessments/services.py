@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Classification, ClassificationChange, Level
 from assessments.rules import rule_set_for, score_problem
 from assessments.signals import results_finalized
+from cells.audit import audit_bulk, snapshot
 from cells.models import Organization
 from cells.text import document_number
 
@@ -106,6 +107,7 @@ def classifications_write(
     result = WriteResult()
     decision_number = document_number(decision_number)
     to_create, to_update, corrections = [], [], []
+    before, reasons = [], []
     for row in rows:
         label = rule_set_for(row.year).label(row.level)
         rule_set = rule_set_for(row.year).code
@@ -148,6 +150,8 @@ def classifications_write(
         if new_values == old_values:
             result.unchanged += 1
             continue
+        before.append(snapshot(current))
+        reasons.append(row.reason.strip() if corrected else "")
         if corrected:
             corrections.append(
                 ClassificationChange(
@@ -194,6 +198,9 @@ def classifications_write(
         )
     if corrections:
         ClassificationChange.objects.bulk_create(corrections, batch_size=2000)
+    audit_bulk(action="create", objects=to_create, actor=user)
+    audit_bulk(action="update", objects=to_update, before=before, reasons=reasons, actor=user)
+    audit_bulk(action="create", objects=corrections, reasons=[c.reason for c in corrections], actor=user)
     result.created, result.updated = len(to_create), len(to_update)
     if result.finalized and notify:
         by_year = {}

@@ -13,13 +13,17 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cells.audit import audit_bulk, snapshot
 from cells.models import Meeting, Organization
+from cells.params import parse_int
 from cells.tabular import RepeatFinder, RowError, match_choice, read_rows
+from cells.tabular import parse_date as parse_any_date
 from cells.text import fold
 
 REQUIRED = ("cell_code", "date", "kind", "members_total", "members_present")
 OPTIONAL = ("duration_minutes", "topic")
 FIELDS = ("members_total", "members_present", "duration_minutes", "topic")
+MAX_NUMBER = 32767  # the figures are small integer columns
 # The names users write, folded (cells.text.fold), whatever the catalog says.
 KIND_NAMES = {
     "dinh ky": Meeting.Kind.REGULAR,
@@ -50,20 +54,8 @@ class MeetingImportResult:
     unchanged: int = 0
 
 
-def parse_date(text: str) -> datetime.date | None:
-    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
-        # dd/mm/yyyy, the usual case, without strptime's cost.
-        try:
-            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
-        except ValueError:
-            return None
-    # The last pattern is how a date-formatted Excel cell arrives (a datetime turned into text).
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+# A year's file repeats the same 365 dates: parsed once each.
+parse_date = functools.lru_cache(maxsize=4096)(parse_any_date)
 
 
 def _number(text, row, column, errors, required=True) -> int | None:
@@ -71,10 +63,10 @@ def _number(text, row, column, errors, required=True) -> int | None:
         if required:
             errors.append(RowError(row, column, _("A number is required here.")))
         return None
-    if not text.isdigit():
+    value = parse_int(text, maximum=MAX_NUMBER)
+    if value is None:
         errors.append(RowError(row, column, _("“%(value)s” is not a whole number of 0 or more.") % {"value": text}))
-        return None
-    return int(text)
+    return value
 
 
 CHUNK = 2000  # rows checked, compared and written together: memory is one chunk, whatever the file
@@ -93,7 +85,8 @@ def _keys(path, cells: "CellLookup", suspects: list):
     """
     suspect_cells = {key >> 22 for key, _number in suspects}
     chunk = []
-    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+    # The file's unreadable cells were reported by the first pass: not again.
+    for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=[]):
         chunk.append((number, values.get("cell_code", ""), values.get("date", ""), values.get("kind", "")))
         if len(chunk) == CHUNK:
             yield from _chunk_keys(chunk, cells, suspect_cells)
@@ -206,8 +199,9 @@ def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowEr
     return checked
 
 
-def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool) -> None:
-    """Compare the chunk with the stored meetings as plain tuples; create and update in bulk."""
+def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool, actor=None) -> None:
+    """Compare the chunk with the stored meetings as plain tuples; create and update in bulk, with
+    their audit entries. Model objects are read only for the meetings that change."""
     dates = [date for _pk, date, _kind, _values in checked]
     stored = {
         (cell_id, date, kind): (pk, rest)
@@ -217,23 +211,32 @@ def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool) -> 
         .order_by()
         .values_list("organization_id", "date", "kind", "pk", *FIELDS)
     }
-    to_create, to_update = [], []
+    to_create, changed = [], {}
     for cell_id, date, kind, values in checked:
         match = stored.get((cell_id, date, kind))
         if match is None:
             to_create.append(Meeting(organization_id=cell_id, date=date, kind=kind, **values))
         elif tuple(match[1]) != tuple(values[name] for name in FIELDS):
-            to_update.append(Meeting(pk=match[0], organization_id=cell_id, date=date, kind=kind, **values))
+            changed[match[0]] = values
         else:
             result.unchanged += 1
     result.created += len(to_create)
-    result.updated += len(to_update)
-    if write:
-        Meeting.objects.bulk_create(to_create, batch_size=1000)
-        Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+    result.updated += len(changed)
+    if not write:
+        return
+    to_update, before = [], []
+    for pk, meeting in Meeting.objects.in_bulk(list(changed)).items():
+        before.append(snapshot(meeting))
+        for name, value in changed[pk].items():
+            setattr(meeting, name, value)
+        to_update.append(meeting)
+    Meeting.objects.bulk_create(to_create, batch_size=1000)
+    Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
+    audit_bulk(action="create", objects=to_create, actor=actor)
+    audit_bulk(action="update", objects=to_update, before=before, actor=actor)
 
 
-def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
+def meetings_import(*, path, dry_run: bool = False, actor=None) -> MeetingImportResult:
     """Check and write the file chunk by chunk in one transaction; with any error, write nothing.
 
     The file is streamed: rows are checked, compared with the stored meetings and written a
@@ -247,20 +250,20 @@ def meetings_import(*, path, dry_run: bool = False) -> MeetingImportResult:
     cells, seen, held = CellLookup(), RepeatFinder(path), []
     with transaction.atomic():
         chunk = []
-        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL):
+        for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=errors):
             chunk.append(_parse_row(number, values, errors, today, language))
             if len(chunk) == CHUNK:
                 checked = _check_chunk(chunk, cells, seen, errors, held)
                 if checked and not errors:
-                    _write_chunk(checked, result, write=not dry_run)
+                    _write_chunk(checked, result, write=not dry_run, actor=actor)
                 chunk = []
         checked = _check_chunk(chunk, cells, seen, errors, held)
         if checked and not errors:
-            _write_chunk(checked, result, write=not dry_run)
+            _write_chunk(checked, result, write=not dry_run, actor=actor)
         for number, first, _key in seen.repeats(_keys(path, cells, seen.suspects) if seen.suspects else ()):
             errors.append(RowError(number, "date", _("The same meeting is already on row %(row)s.") % {"row": first}))
         for start in range(0, len(held) if not errors else 0, CHUNK):
-            _write_chunk(held[start : start + CHUNK], result, write=not dry_run)
+            _write_chunk(held[start : start + CHUNK], result, write=not dry_run, actor=actor)
         if errors or dry_run:
             transaction.set_rollback(True)
     if errors:

@@ -39,7 +39,7 @@ def ancestors_within(organization: Organization, scope: Organization) -> list[Or
 def matching_organizations(text: str) -> Q | None:
     """The condition "name or code contains every word of `text`", ignoring case and diacritics.
 
-    Written for the trigram indexes of migration 0010 on PostgreSQL: `name_folded LIKE` and
+    Written for the trigram indexes of migration 0013 on PostgreSQL: `name_folded LIKE` and
     `UPPER(code) LIKE` are the exact expressions they index. None when `text` has no word.
     """
     words = fold(text).split()

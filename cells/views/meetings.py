@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,8 +18,11 @@ from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
+from cells.once import SubmitOnceMixin
 from cells.paging import NextPagePaginator
+from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
+from cells.versions import ConflictError
 
 
 class PersonalDataMixin:
@@ -34,11 +38,6 @@ def year_or_404(year: int) -> int:
     if not 1900 < year < 3000:
         raise Http404
     return year
-
-
-def year_param(request) -> int | None:
-    value = request.GET.get("nam", "")
-    return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
 
 
 def recent_cells(cells):
@@ -64,7 +63,7 @@ class MeetingListView(ScopedMixin, TemplateView):
         if year:
             meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
         unit = None
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             meetings = meetings.within(unit)
         # Newest first on the (date, id) index, and no count: over millions of meetings the
@@ -83,7 +82,7 @@ class MeetingListView(ScopedMixin, TemplateView):
         )
 
 
-class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
+class MeetingEditView(PersonalDataMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
     """Enter a new meeting record or correct one: errors block, warnings ask for a confirmation."""
 
     permission = Perm.ENTER_MEETINGS
@@ -98,7 +97,7 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
         cells = self.scoped(Organization.objects.cells())
         if meeting.pk:
             return cells.filter(pk=meeting.organization_id)
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             cells = cells.within(unit)
         return recent_cells(cells).order_by("name_folded")
@@ -133,13 +132,31 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
                 exclude_pk=self.meeting.pk,
             )
             if not warnings or request.POST.get("confirm_warnings"):
-                meeting = meeting_save(form=form, absentees=absentees, user=request.user)
-                messages.success(request, _("The meeting record was saved."))
-                return redirect("cells:meeting_detail", meeting_id=meeting.pk)
+                try:
+                    meeting = meeting_save(
+                        form=form, absentees=absentees, user=request.user, version=data.get("version")
+                    )
+                except ConflictError as conflict:
+                    return self.refuse_stale(form, absentees, conflict)
+                except IntegrityError:  # two posts crossed: the unique rule, checked by the form, in the database
+                    form.add_error(None, _("This cell already has a meeting of this kind on this date."))
+                else:
+                    messages.success(request, _("The meeting record was saved."))
+                    return redirect("cells:meeting_detail", meeting_id=meeting.pk)
         context = self.get_context_data(
             form=form, absentees=absentees, warnings=warnings, scan_dropped=bool(warnings and request.FILES)
         )
         return self.render_to_response(context)
+
+    def refuse_stale(self, form, absentees, conflict):
+        """Keep everything the user typed; the next save knowingly replaces the other version."""
+        data = self.request.POST.copy()
+        data["version"] = conflict.current.version
+        form = MeetingForm(data, instance=self.meeting, cells=form.fields["organization"].queryset)
+        form.is_valid()
+        absentees = AbsenteeFormSet(data, instance=self.meeting, prefix="absentees")
+        context = self.get_context_data(form=form, absentees=absentees, conflict=conflict)
+        return self.render_to_response(context, status=409)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)

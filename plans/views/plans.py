@@ -15,7 +15,9 @@ from django.views.generic import TemplateView, View
 from assessments.models import Level
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
+from cells.once import SubmitOnceMixin
 from cells.paging import KnownCountPaginator
+from cells.params import parse_int
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
     DecisionForm,
@@ -114,7 +116,7 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         return redirect("plans:candidate_decide", candidate_id=candidate.pk)
 
 
-class ManualSelectionView(ScopedMixin, TemplateView):
+class ManualSelectionView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """Staff select a unit that the job did not flag."""
 
     permission = Perm.MANAGE_PLANS
@@ -153,7 +155,7 @@ class PlanEditingMixin(CandidateMixin):
         return TargetFormSet(data, initial=initial, prefix="targets")
 
 
-class PlanCreateView(PlanEditingMixin, TemplateView):
+class PlanCreateView(PlanEditingMixin, SubmitOnceMixin, TemplateView):
     permission = Perm.MANAGE_PLANS
     template_name = "plans/plan_form.html"
 
@@ -296,10 +298,7 @@ class PlanTransitionView(PlanMixin, View):
         to = request.POST.get("to", "")
         if to != Plan.State.ADOPTED and Perm.MANAGE_PLANS not in ROLE_PERMISSIONS[self.role.role]:
             raise PermissionDenied
-        try:
-            version = int(request.POST.get("version", "0"))
-        except ValueError:
-            version = 0
+        version = parse_int(request.POST.get("version"), maximum=2**31 - 1) or 0
         try:
             services.plan_transition(plan=plan, to=to, version=version, user=request.user)
         except services.ConflictError:

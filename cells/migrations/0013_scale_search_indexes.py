@@ -28,7 +28,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cells", "0009_runs_sweep_schedule"),
+        ("cells", "0012_merge_meeting_version_label"),
     ]
 
     operations = [
