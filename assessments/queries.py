@@ -104,7 +104,8 @@ def trend(*, root: Organization | None) -> list[dict]:
 
 def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet:
     """This year's results whose level differs from the unit's result the year before (one query)."""
-    previous = Classification.objects.filter(organization=OuterRef("organization"), year=year - 1)
+    # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
+    previous = Classification.objects.filter(organization=OuterRef("organization"), year=year - 1).order_by()
     return (
         results_in(year=year, root=root)
         .annotate(

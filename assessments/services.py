@@ -95,12 +95,14 @@ def classifications_write(
     user=None,
     decision_number: str = "",
     decision_date: datetime.date | None = None,
+    notify: bool = True,
 ) -> WriteResult:
     """Create or update the given results in bulk; `existing` maps (organization_id, year) to the stored ones.
 
     The caller has validated the rows with `row_problems`. A final result that changes gets a
     `ClassificationChange` with the row's reason. With `finalize`, the rows become final and
-    `results_finalized` is sent for them; a final result never goes back to draft.
+    `results_finalized` is sent for them (unless `notify` is off: a caller writing in chunks
+    sends it once for the whole); a final result never goes back to draft.
     """
     result = WriteResult()
     decision_number = document_number(decision_number)
@@ -200,7 +202,7 @@ def classifications_write(
     audit_bulk(action="update", objects=to_update, before=before, reasons=reasons, actor=user)
     audit_bulk(action="create", objects=corrections, reasons=[c.reason for c in corrections], actor=user)
     result.created, result.updated = len(to_create), len(to_update)
-    if result.finalized:
+    if result.finalized and notify:
         by_year = {}
         for organization_id, year in result.finalized:
             by_year.setdefault(year, []).append(organization_id)

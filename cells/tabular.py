@@ -286,3 +286,43 @@ def match_choice(value: str, choices) -> str | None:
             if fold(str(label)) == wanted:
                 return code
     return None
+
+
+class RepeatFinder:
+    """Which keys a streamed file already had, in a fixed bitmap (16 MiB) instead of a set of every key.
+
+    `add` marks a key's bit; a key whose bit was already set is a suspect (a true repeat, or
+    another key on the same bit). Suspects are few (tens of thousands for a national year) and
+    must wait: `repeats` is given the file's keys once more and tells a repeat, with the row it
+    repeats, from a collision. Memory does not grow with the file.
+    """
+
+    BITS = 27  # at most: 16 MiB
+
+    def __init__(self, path=None):
+        # A small file gets a small map (64 bits a row of ~20 bytes), a large one at most 2**BITS bits.
+        rows = Path(path).stat().st_size // 20 if path is not None and Path(path).is_file() else 1 << self.BITS
+        self.bits = min(self.BITS, max(16, (rows * 64).bit_length()))
+        self.bitmap = bytearray(1 << max(self.bits - 3, 0))
+        self.suspects: list[tuple] = []
+
+    def add(self, key, number: int) -> bool:
+        """Mark the key; True when it is a suspect, to be written only after `repeats`."""
+        bit = ((hash(key) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> (64 - self.bits)
+        byte, mask = bit >> 3, 1 << (bit & 7)
+        if self.bitmap[byte] & mask:
+            self.suspects.append((key, number))
+            return True
+        self.bitmap[byte] |= mask
+        return False
+
+    def repeats(self, keys) -> list[tuple[int, int, object]]:
+        """`(row, first row, key)` for each suspect that repeats an earlier row; `keys` yields `(key, row)`."""
+        if not self.suspects:
+            return []
+        suspects = {key for key, _number in self.suspects}
+        first = {}
+        for key, number in keys:
+            if key in suspects:
+                first.setdefault(key, number)
+        return [(number, first[key], key) for key, number in self.suspects if first.get(key, number) < number]

@@ -5,7 +5,7 @@ Kept apart from `plans/admin.py` (candidates); registered by `PlansConfig.ready`
 
 from django.contrib import admin
 
-from cells.admin import AuditedAdmin
+from cells.admin import AuditedAdmin, LargeTableAdmin, year_filter
 from plans.models import CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
 
 
@@ -15,10 +15,9 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AuditedAdmin):
+class PlanAdmin(LargeTableAdmin):
     list_display = ["organization", "year", "number", "issued_on", "state", "lead"]
-    list_filter = ["state", "year"]
-    search_fields = ["organization__code", "organization__name", "number"]
+    list_filter = ["state", year_filter()]
     list_select_related = ["organization", "lead"]
     raw_id_fields = ["candidate", "organization", "lead", "adopted_by", "updated_by"]
     inlines = [TargetInline]

@@ -100,7 +100,11 @@ class Meeting(EditTracked):
                 violation_error_message=_("More members present than on the roll."),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "date"], name="cells_meeting_org_date_idx")]
+        indexes = [
+            models.Index(fields=["organization", "date"], name="cells_meeting_org_date_idx"),
+            # The meeting list and the admin, newest first, read a page off this index, not a sort.
+            models.Index(fields=["date", "id"], name="cells_meeting_date_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.date:%d/%m/%Y} · {self.get_kind_display()}"

@@ -17,7 +17,10 @@ SOON_DAYS = 7
 
 def _level_in(year_expression) -> Subquery:
     return Subquery(
-        Classification.objects.filter(organization=OuterRef("organization"), year=year_expression).values("level")[:1]
+        # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
+        Classification.objects.filter(organization=OuterRef("organization"), year=year_expression)
+        .order_by()
+        .values("level")[:1]
     )
 
 
@@ -59,6 +62,7 @@ class Consolidation:
     rows: list[ConsolidationRow] = field(default_factory=list)
     improved: int = 0
     measured: int = 0
+    plan_count: int = 0
 
     @property
     def improved_percent(self) -> float | None:
@@ -69,10 +73,30 @@ def consolidation(scope: Organization | None) -> Consolidation:
     """Every plan of the scope across years with its outcome; the improved share counts the plans
     not cancelled whose outcome is known."""
     result = Consolidation()
-    for plan in plans_in(scope):
-        outcome = outcome_of(plan.level_before, plan.level_after)
-        result.rows.append(ConsolidationRow(plan, plan.level_before, plan.level_after, outcome))
-        if outcome and plan.state != Plan.State.CANCELLED:
+    result.rows = consolidation_rows(plans_in(scope))
+    for row in result.rows:
+        if row.outcome and row.plan.state != Plan.State.CANCELLED:
+            result.measured += 1
+            result.improved += row.outcome == Outcome.IMPROVED
+    return result
+
+
+def consolidation_rows(plans) -> list[ConsolidationRow]:
+    """Rows for plans annotated by `plans_with_levels`: give it a page, not the whole scope."""
+    return [
+        ConsolidationRow(plan, plan.level_before, plan.level_after, outcome_of(plan.level_before, plan.level_after))
+        for plan in plans
+    ]
+
+
+def consolidation_share(scope: Organization | None) -> Consolidation:
+    """`consolidation`'s share and number of plans (no `rows`), in one query of three short values
+    per plan: the levels' correlated subqueries run once per plan, not once per condition."""
+    result = Consolidation()
+    for state, before, after in plans_in(scope).order_by().values_list("state", "level_before", "level_after"):
+        result.plan_count += 1
+        outcome = outcome_of(before, after)
+        if outcome and state != Plan.State.CANCELLED:
             result.measured += 1
             result.improved += outcome == Outcome.IMPROVED
     return result

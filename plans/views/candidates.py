@@ -65,7 +65,8 @@ class CandidateListView(CandidateFilterMixin, ScopedMixin, TemplateView):
         year = _support_year(self.kwargs["year"])
         form, candidates = self.filtered(year)
         page = Paginator(candidates, self.per_page).get_page(self.request.GET.get("page"))
-        history = queries.level_history(scope=self.scope, year=year)
+        shown = [candidate.organization_id for candidate in page.object_list]
+        history = queries.level_history(scope=self.scope, year=year, organization_ids=shown)
         rows = [{"candidate": c, "history": history.get(c.organization_id, [])} for c in page.object_list]
         can_run = has_perm(self.request.user, Perm.RUN_JOBS)
         schedule = candidates_schedule_get(scope=self.scope) if can_run else None

@@ -5,7 +5,6 @@ Every view goes through `ScopedMixin`; objects are read only through `get_scoped
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from assessments.models import Level
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
 from cells.once import SubmitOnceMixin
+from cells.paging import KnownCountPaginator
 from cells.params import parse_int
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
@@ -32,8 +32,7 @@ from plans.outcomes import Outcome, outcome_of
 from plans.pdf import PdfUnavailable, place_name, plan_pdf
 from plans.people import person_name
 from plans.queries.home import selected_without_plan
-from plans.queries.plans import consolidation as consolidation_of
-from plans.queries.plans import plans_with_levels, tasks_with_urgency
+from plans.queries.plans import consolidation_rows, consolidation_share, plans_in, plans_with_levels, tasks_with_urgency
 from plans.services import plans as services
 
 Role = UserRole.Role
@@ -334,8 +333,12 @@ class ConsolidationView(ScopedMixin, TemplateView):
     per_page = 100
 
     def get_context_data(self, **kwargs):
-        report = consolidation_of(self.scope)
-        # The share counts every plan of the scope; the table shows them a page at a time.
-        page = Paginator(report.rows, self.per_page).get_page(self.request.GET.get("page"))
+        # The share counts every plan of the scope in the database; the table computes the levels
+        # and outcomes of the page it shows only.
+        report = consolidation_share(self.scope)
+        page = KnownCountPaginator(plans_in(self.scope), self.per_page, count=report.plan_count).get_page(
+            self.request.GET.get("page")
+        )
+        page.object_list = report.rows = consolidation_rows(page.object_list)
         without_plan = list(selected_without_plan(self.scope)[: self.per_page])
         return super().get_context_data(report=report, page=page, without_plan=without_plan, **kwargs)
