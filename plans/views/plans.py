@@ -206,6 +206,16 @@ class PlanCreateView(PlanEditingMixin, TemplateView):
         return redirect("plans:detail", plan_id=plan.pk)
 
 
+def closed_plan_redirect(request, plan: Plan):
+    """A closed plan's edit pages say why they refuse and lead back to the plan (None when open)."""
+    try:
+        services.refuse_if_closed(plan)
+    except services.PlanClosedError as error:
+        messages.error(request, str(error.args[0]))
+        return redirect("plans:detail", plan_id=plan.pk)
+    return None
+
+
 class PlanMixin(ScopedMixin):
     def get_plan(self, queryset=None) -> Plan:
         if queryset is None:
@@ -249,6 +259,8 @@ class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         form = PlanForm(instance=plan, standing_members=self.standing_members(plan.organization))
         targets = self.target_formset(plan=plan)
         return self.render_to_response(
@@ -257,6 +269,8 @@ class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         members = self.standing_members(plan.organization)
         form = PlanForm(request.POST, instance=plan, standing_members=members)
         targets = self.target_formset(request.POST, plan=plan)
