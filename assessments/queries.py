@@ -1,4 +1,8 @@
-"""Reads of classifications shared by the pages and the commands; each is one query."""
+"""Reads of classifications shared by the pages and the commands; each is one query.
+
+Every figure counts final results only (`results_in`); a draft shows on the entry page and in
+the unit's history, and the pages say how many drafts are left out (`draft_count`).
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,10 +20,13 @@ def unit_kinds_for(root: Organization | None) -> tuple[str, ...]:
     return tuple(Organization.GRASSROOTS_KINDS)
 
 
-def results_in(*, year: int | None, root: Organization | None, kinds=None) -> QuerySet:
+def results_in(*, year: int | None, root: Organization | None, kinds=None, final: bool = True) -> QuerySet:
+    """The results a scope's figures count: final ones (unless `final=False`) of units alive that year."""
     queryset = Classification.objects.filter(organization__kind__in=kinds or unit_kinds_for(root))
+    if final:
+        queryset = queryset.filter(state=Classification.State.FINAL)
     if year is not None:
-        queryset = queryset.filter(year=year)
+        queryset = queryset.filter(year=year).active_in(year)
     if root is not None:
         queryset = queryset.within(root)
     return queryset
@@ -46,8 +53,9 @@ def year_summary(*, year: int, root: Organization | None = None, kinds=None) -> 
     }
 
 
-def draft_count(*, year: int, root: Organization | None) -> int:
-    return results_in(year=year, root=root).filter(state=Classification.State.DRAFT).count()
+def draft_count(*, year: int | None, root: Organization | None, kinds=None) -> int:
+    """Results still drafts, which the figures leave out (one query)."""
+    return results_in(year=year, root=root, kinds=kinds, final=False).filter(state=Classification.State.DRAFT).count()
 
 
 def by_sector(*, year: int, root: Organization | None) -> list[dict]:
@@ -96,8 +104,10 @@ def trend(*, root: Organization | None) -> list[dict]:
 
 
 def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet:
-    """This year's results whose level differs from the unit's result the year before (one query)."""
-    previous = Classification.objects.filter(organization=OuterRef("organization"), year=year - 1)
+    """This year's results whose level differs from the unit's result the year before, both final (one query)."""
+    previous = Classification.objects.filter(
+        organization=OuterRef("organization"), year=year - 1, state=Classification.State.FINAL
+    )
     return (
         results_in(year=year, root=root)
         .annotate(
@@ -120,10 +130,12 @@ def weak_results(*, year: int, root: Organization | None) -> QuerySet:
     )
 
 
-def guideline_warnings(*, year: int, root: Organization | None) -> list[dict]:
-    """Deciding committees whose excellent units exceed the guideline share of good ones (one query)."""
+def guideline_warnings(*, year: int, root: Organization | None, final: bool = True) -> list[dict]:
+    """Deciding committees whose excellent units exceed the guideline share of good ones (one query).
+
+    The entry page asks with `final=False`: the warning is for the drafts being saved."""
     rows = (
-        results_in(year=year, root=root)
+        results_in(year=year, root=root, final=final)
         .filter(level__in=GOOD_OR_ABOVE)
         .order_by()
         .values_list("deciding_body_id", "deciding_body__name", "level")
@@ -181,7 +193,8 @@ def organization_history(organization: Organization) -> list[Classification]:
 
 
 def latest_year(*, root: Organization | None) -> int | None:
-    return results_in(year=None, root=root).order_by("-year").values_list("year", flat=True).first()
+    """The latest year with results, drafts included: the year being worked on."""
+    return results_in(year=None, root=root, final=False).order_by("-year").values_list("year", flat=True).first()
 
 
 def rated_good_or_above(year: int, organization_ids) -> dict[int, str]:

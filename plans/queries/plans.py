@@ -3,10 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from assessments.models import Classification, Level
+from assessments.models import Classification
+from assessments.rules import level_label
 from cells.access import scope_filter
 from cells.models import Organization
 from plans.models import Plan, Task
@@ -15,17 +16,21 @@ from plans.outcomes import Outcome, outcome_of
 SOON_DAYS = 7
 
 
+def _results_of_the_unit(year_expression, state=Classification.State.FINAL) -> QuerySet:
+    return Classification.objects.filter(organization=OuterRef("organization"), year=year_expression, state=state)
+
+
 def _level_in(year_expression) -> Subquery:
-    return Subquery(
-        Classification.objects.filter(organization=OuterRef("organization"), year=year_expression).values("level")[:1]
-    )
+    return Subquery(_results_of_the_unit(year_expression).values("level")[:1])
 
 
 def plans_with_levels(queryset: QuerySet) -> QuerySet:
-    """Annotate `level_before` (the triggering level, else the year before's) and `level_after`."""
+    """Annotate `level_before` (the triggering level, else the year before's) and `level_after`, from
+    final results only, and `draft_after`: whether the year of support has a result still a draft."""
     return queryset.annotate(
         level_before=Coalesce(NullIf(F("candidate__level"), Value("")), _level_in(OuterRef("year") - 1)),
         level_after=_level_in(OuterRef("year")),
+        draft_after=Exists(_results_of_the_unit(OuterRef("year"), Classification.State.DRAFT)),
     )
 
 
@@ -43,11 +48,11 @@ class ConsolidationRow:
 
     @property
     def level_before_label(self):
-        return Level(self.level_before).label if self.level_before else ""
+        return level_label(self.level_before, self.plan.year - 1)
 
     @property
     def level_after_label(self):
-        return Level(self.level_after).label if self.level_after else ""
+        return level_label(self.level_after, self.plan.year)
 
     @property
     def outcome_label(self):
@@ -59,6 +64,7 @@ class Consolidation:
     rows: list[ConsolidationRow] = field(default_factory=list)
     improved: int = 0
     measured: int = 0
+    drafts: int = 0  # plans whose year of support has a result still a draft: not counted
 
     @property
     def improved_percent(self) -> float | None:
@@ -72,6 +78,7 @@ def consolidation(scope: Organization | None) -> Consolidation:
     for plan in plans_in(scope):
         outcome = outcome_of(plan.level_before, plan.level_after)
         result.rows.append(ConsolidationRow(plan, plan.level_before, plan.level_after, outcome))
+        result.drafts += plan.draft_after
         if outcome and plan.state != Plan.State.CANCELLED:
             result.measured += 1
             result.improved += outcome == Outcome.IMPROVED

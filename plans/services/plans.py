@@ -118,7 +118,9 @@ def candidate_select_manually(
         raise TransitionError(
             _("This unit is already a candidate for that year: record the decision on its candidate page.")
         )
-    previous = Classification.objects.filter(organization=organization, year=year - 1).first()
+    previous = Classification.objects.filter(
+        organization=organization, year=year - 1, state=Classification.State.FINAL
+    ).first()
     return Candidate.objects.create(
         organization=organization,
         year=year,

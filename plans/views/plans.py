@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from assessments.models import Level
+from assessments.rules import level_label
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
 from plans.actuals import plan_actuals
@@ -93,7 +93,12 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         who = candidate.decided_by
         decided_by_name = person_name(who)
         return self.get_context_data(
-            candidate=candidate, form=form, plan=plan, decided_by_name=decided_by_name, **extra
+            candidate=candidate,
+            form=form,
+            plan=plan,
+            decided_by_name=decided_by_name,
+            previous_year=candidate.year - 1,
+            **extra,
         )
 
     def post(self, request, *args, **kwargs):
@@ -241,16 +246,12 @@ class PlanDetailView(PlanMixin, TemplateView):
             transitions=services.TRANSITIONS[plan.state],
             can_adopt=Perm.ADOPT_PLANS in perms,
             can_manage=Perm.MANAGE_PLANS in perms,
-            level_before_label=_level_label(plan.level_before),
-            level_after_label=_level_label(plan.level_after),
+            level_before_label=level_label(plan.level_before, plan.year - 1),
+            level_after_label=level_label(plan.level_after, plan.year),
             outcome=outcome,
             outcome_label=Outcome(outcome).label if outcome else "",
             **kwargs,
         )
-
-
-def _level_label(level):
-    return Level(level).label if level else ""
 
 
 class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
