@@ -6,7 +6,7 @@ the unit's history, and the pages say how many drafts are left out (`draft_count
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from assessments.models import GOOD_OR_ABOVE, WEAK_LEVELS, Classification, ClassificationChange, Level
 from assessments.rules import excellent_over_guideline
@@ -182,14 +182,23 @@ def entry_corrections(*, organization: Organization, year: int) -> dict[int, lis
     return changes
 
 
-def organization_history(organization: Organization) -> list[Classification]:
-    """All results of one unit with their corrections, newest first (two queries)."""
-    return list(
-        Classification.objects.filter(organization=organization)
-        .select_related("deciding_body")
+def organization_history(organization: Organization) -> tuple[list[Classification], list[Classification]]:
+    """A unit's results with their corrections, newest first, and, for a grassroots organization,
+    its cells' final results of "complete" or worse (two queries together)."""
+    mine = Q(organization=organization)
+    if organization.is_grassroots:
+        mine |= Q(organization__kind=Organization.Kind.CELL, state=Classification.State.FINAL, level__in=WEAK_LEVELS)
+    rows = (
+        Classification.objects.within(organization)
+        .filter(mine)
+        .select_related("deciding_body", "organization")
         .prefetch_related("changes__changed_by")
-        .order_by("-year")
+        .order_by("-year", "organization__name_folded")
     )
+    history, weak_cells = [], []
+    for result in rows:
+        (history if result.organization_id == organization.pk else weak_cells).append(result)
+    return history, weak_cells
 
 
 def latest_year(*, root: Organization | None) -> int | None:
