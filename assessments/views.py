@@ -13,7 +13,7 @@ from assessments.forms import YearEntryForm
 from assessments.models import LEVEL_RANK, Level
 from assessments.rules import gloss, rule_set_for
 from assessments.services import classifications_write
-from cells.access import Perm, ScopedMixin, has_perm
+from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.models import Organization
 
 FIRST_YEAR = 2000
@@ -112,8 +112,8 @@ class YearEntryView(ScopedMixin, TemplateView):
         self.organization = self.get_organization(self.kwargs["org_code"])
         if not YearView.can_enter(self.organization):
             raise Http404
-        if self.role.role == self.role.Role.SECRETARY and not self.organization.is_grassroots:
-            raise PermissionDenied  # a secretary classifies the cells of their own grassroots unit only
+        if not may_classify_for(self.role, self.organization):
+            raise PermissionDenied
         self.year = _year_or_404(self.kwargs["year"])
         self.units = list(queries.entry_units(organization=self.organization, year=self.year))
         self.existing = queries.entry_results(organization=self.organization, year=self.year)

@@ -74,6 +74,17 @@ def has_perm(user, permission: str) -> bool:
     return role is not None and permission in ROLE_PERMISSIONS.get(role.role, set())
 
 
+def may_classify_for(role: UserRole, organization: Organization) -> bool:
+    """Whether `role` enters the year's results decided by `organization`.
+
+    Staff enter for any committee of their subtree; a secretary only for a grassroots committee,
+    which classifies its own cells (DOMAIN: "the committee classifies its cells").
+    """
+    if Perm.ENTER_CLASSIFICATIONS not in ROLE_PERMISSIONS.get(role.role, set()):
+        return False
+    return role.role != Role.SECRETARY or organization.is_grassroots
+
+
 def scope_of(user) -> Organization | None:
     role = role_of(user)
     return role.organization if role else None

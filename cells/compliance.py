@@ -66,12 +66,17 @@ class CellCompliance:
         return math.ceil(self.expected_regular / MONTHS_PER_THEMED_MEETING)
 
     @property
+    def has_records(self) -> bool:
+        """A year without a single meeting record is "no records", not "every meeting missed"."""
+        return self.meeting_count > 0
+
+    @property
     def met_regularly(self) -> bool:
-        return self.regular >= self.expected_regular
+        return self.has_records and self.regular >= self.expected_regular
 
     @property
     def low(self) -> bool:
-        return self.regular < math.ceil(self.expected_regular * LOW_SHARE)
+        return self.has_records and self.regular < math.ceil(self.expected_regular * LOW_SHARE)
 
     @property
     def attendance_percent(self) -> float | None:

@@ -55,8 +55,9 @@ def meeting_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
         owner = grassroots_of(row["path"], ids)
         if owner is None:
             continue
-        if row["meeting_count"]:
-            recorded.add(owner)
+        if not row["meeting_count"]:
+            continue  # no records for the year: nothing is known, nothing was missed
+        recorded.add(owner)
         expected = expected_months(row["founded"], row["dissolved"], year, today)
         if row["regular"] < math.ceil(expected * LOW_SHARE):
             sentence = _("%(cell)s held %(count)s/%(expected)s regular meetings in %(year)s") % {

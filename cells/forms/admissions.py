@@ -56,6 +56,15 @@ class AdmissionForm(forms.ModelForm):
                     % {"step": self.fields[previous_name].label, "date": f"{previous:%d/%m/%Y}"},
                 )
             previous_name, previous = name, value
+        cell = cleaned.get("organization")
+        for name in ("cell_resolution_date", "decision_date"):
+            value = cleaned.get(name)
+            if cell and value and not cell.active_on(value) and name not in self.errors:
+                self.add_error(
+                    name,
+                    _("%(cell)s did not exist on %(date)s: check the date or choose the cell that took its place.")
+                    % {"cell": cell.name, "date": f"{value:%d/%m/%Y}"},
+                )
         if cleaned.get("ceremony_date") and not cleaned.get("decision_date"):
             self.add_error("decision_date", _("A ceremony was entered: enter the admission decision's date too."))
         if cleaned.get("full_membership_date") and not cleaned.get("ceremony_date"):

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cells.importing.checks import check_against_database, check_tree, read_and_check_rows
+from cells.importing.checks import check_against_database, check_tree, inherit_ends, read_and_check_rows
 from cells.importing.plan import (
     KIND_NAMES,
     MAX_LEVELS,
@@ -73,6 +73,7 @@ def organizations_import(
                 check_tree(plan, result)
             if not result.ok:
                 raise _Abort
+            inherit_ends(plan)
             apply(path, plan, result, dry_run=dry_run, actor=actor, remote_addr=remote_addr)
             if dry_run:
                 raise _Abort

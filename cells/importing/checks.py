@@ -1,5 +1,6 @@
 """Checking an organization file: each row, then the rows against each other and the database."""
 
+import datetime
 import sys
 from array import array
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from cells.importing.plan import (
     CODE_MAX,
     CODE_PATTERN,
     KIND_NAMES,
+    LIFE_SPAN_COLUMNS,
     MAX_LEVELS,
     NAME_MAX,
     OPTIONAL_COLUMNS,
@@ -20,6 +22,7 @@ from cells.importing.plan import (
     Outside,
     Plan,
     chunks,
+    file_date,
     kind_code,
     sector_code,
 )
@@ -34,8 +37,11 @@ def read_and_check_rows(path, plan: Plan, result: ImportResult) -> None:
     parent_codes = plan.parent_codes
     for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
         plan.has_sector = "sector" in values
+        plan.life_columns = frozenset(column for column in LIFE_SPAN_COLUMNS if column in values)
         code, name, parent_code = values["code"], normalize_spaces(values["name"]), values["parent_code"]
         errors.extend(_row_errors(number, code, name, values))
+        founded, dissolved, life_errors = _life_span(number, code, values)
+        errors.extend(life_errors)
         if not code:
             continue
         if code in plan.index:
@@ -62,7 +68,12 @@ def read_and_check_rows(path, plan: Plan, result: ImportResult) -> None:
             )
         # Interned, so the thousands of rows naming one parent share one string.
         plan.index[sys.intern(code)] = len(plan.rows)
+        if values.get("successor_code"):
+            plan.successor_codes[len(plan.rows)] = values["successor_code"]
         plan.rows.append(number)
+        plan.ends_subtree.append(1 if kind_code(values["kind"]) in Organization.SUBTREE_ENDS_WITH_IT else 0)
+        plan.founded.append(founded.toordinal() if founded else 0)
+        plan.dissolved.append(dissolved.toordinal() if dissolved else 0)
         parent_codes.append(sys.intern(parent_code) if parent_code else None)
     if not plan.rows and not errors:
         errors.append(
@@ -112,6 +123,50 @@ def _row_errors(number: int, code: str, name: str, values: dict) -> Iterator[Row
         yield RowError(number, "parent_code", _too_long(len(parent_code), CODE_MAX))
 
 
+def _life_span(number: int, code: str, values: dict):
+    """The row's start and end dates, and what is wrong with them and with its successor."""
+    errors, dates = [], {}
+    for column in ("active_from", "active_to"):
+        text = values.get(column, "")
+        dates[column] = file_date(text) if text else None
+        if text and dates[column] is None:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    _("“%(value)s” is not a date. Write it as dd/mm/yyyy (31/12/2019) or yyyy-mm-dd (2019-12-31).")
+                    % {"value": text},
+                )
+            )
+    founded, dissolved = dates["active_from"], dates["active_to"]
+    if founded and dissolved and dissolved < founded:
+        errors.append(
+            RowError(
+                number,
+                "active_to",
+                _("The end (%(end)s) is before the start (%(start)s): correct one of the two dates.")
+                % {"end": f"{dissolved:%d/%m/%Y}", "start": f"{founded:%d/%m/%Y}"},
+            )
+        )
+    successor = values.get("successor_code", "")
+    if successor:
+        if successor == code:
+            errors.append(
+                RowError(number, "successor_code", _("An organization cannot succeed itself. Write its successor."))
+            )
+        elif not values.get("active_to") and "active_to" in values:
+            errors.append(
+                RowError(
+                    number,
+                    "successor_code",
+                    _("A successor is named but active_to is empty: write the day the organization ended."),
+                )
+            )
+        elif len(successor) > CODE_MAX:
+            errors.append(RowError(number, "successor_code", _too_long(len(successor), CODE_MAX)))
+    return founded, dissolved, errors
+
+
 def _too_long(length: int, limit: int) -> str:
     return _("This value has %(length)s characters; at most %(limit)s are allowed. Shorten it.") % {
         "length": length,
@@ -133,16 +188,23 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
     outside_codes = sorted({code for code in plan.parent_codes if code and code not in plan.index})
     found = {}
     for chunk in chunks(outside_codes):
-        for pk, code, path in Organization.objects.filter(code__in=chunk).values_list("pk", "code", "path"):
+        for pk, code, path, kind, dissolved in Organization.objects.filter(code__in=chunk).values_list(
+            "pk", "code", "path", "kind", "dissolved"
+        ):
             in_scope = scope is None or path.startswith(scope.path)
-            found[code] = Outside(pk=pk, code=code, path=path, in_scope=in_scope)
+            ends = dissolved.toordinal() if dissolved and kind in Organization.SUBTREE_ENDS_WITH_IT else 0
+            found[code] = Outside(pk=pk, code=code, path=path, in_scope=in_scope, dissolved=ends)
     # Ancestors of outside parents that the file re-imports: the final tree goes through them.
     watched = {pk for outside in found.values() for pk in path_ids(outside.path)}
     watched_rows = {}
+    stored_life = {}  # row index → (founded, dissolved) as stored, for the columns the file lacks
     for chunk in chunks(codes):
-        for pk, code, path in Organization.objects.filter(code__in=chunk).values_list("pk", "code", "path"):
+        for pk, code, path, founded, dissolved in Organization.objects.filter(code__in=chunk).values_list(
+            "pk", "code", "path", "founded", "dissolved"
+        ):
             i = plan.index[code]
             plan.pks[i] = pk
+            stored_life[i] = (founded, dissolved)
             if pk in watched:
                 watched_rows[pk] = (i, path)
             if scope is not None and not path.startswith(scope.path):
@@ -208,6 +270,80 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
                 plan.parents[i] = ROOT  # reported once, not again as a loop
     plan.new = bytearray(0 if pk else 1 for pk in plan.pks)
     plan.parent_codes = []
+    if plan.life_columns:
+        _check_life_spans(plan, result, scope, stored_life)
+
+
+def _check_life_spans(plan: Plan, result: ImportResult, scope: Organization | None, stored_life: dict) -> None:
+    """Each end after its start, and each successor known and active the day after the end."""
+
+    def effective(i: int):
+        founded, dissolved = stored_life.get(i, (None, None))
+        if "active_from" in plan.life_columns:
+            founded = plan.founded_on(i)
+        if "active_to" in plan.life_columns:
+            dissolved = plan.dissolved_on(i)
+        return founded, dissolved
+
+    for i in range(len(plan.rows)):
+        founded, dissolved = effective(i)
+        if founded and dissolved and dissolved < founded and plan.founded[i] and plan.dissolved[i]:
+            continue  # reported with the row
+        if founded and dissolved and dissolved < founded:
+            result.errors.append(
+                RowError(
+                    plan.rows[i],
+                    "active_to" if "active_to" in plan.life_columns else "active_from",
+                    _("The end (%(end)s) would come before the start (%(start)s): correct the dates.")
+                    % {"end": f"{dissolved:%d/%m/%Y}", "start": f"{founded:%d/%m/%Y}"},
+                )
+            )
+    outside_codes = sorted({code for code in plan.successor_codes.values() if code not in plan.index})
+    found = {}
+    for chunk in chunks(outside_codes):
+        for row in Organization.objects.filter(code__in=chunk).values("pk", "code", "path", "founded", "dissolved"):
+            found[row["code"]] = row
+    for i, code in plan.successor_codes.items():
+        row_number = plan.rows[i]
+        if code in plan.index:
+            j = plan.index[code]
+            plan.successors[i] = ("row", j)
+            successor_span = effective(j)
+        elif code in found and (scope is None or found[code]["path"].startswith(scope.path)):
+            plan.successors[i] = ("db", found[code]["pk"])
+            successor_span = (found[code]["founded"], found[code]["dissolved"])
+        else:
+            result.errors.append(
+                RowError(
+                    row_number,
+                    "successor_code",
+                    _("No organization has the code “%(code)s”, in this file or in your area. Correct successor_code.")
+                    % {"code": code},
+                )
+            )
+            continue
+        end = effective(i)[1]
+        if end is None:
+            result.errors.append(
+                RowError(
+                    row_number,
+                    "successor_code",
+                    _("A successor is named but the organization has no end date: fill active_to."),
+                )
+            )
+            continue
+        day_after = end + datetime.timedelta(days=1)
+        start, stop = successor_span
+        if (start and start > day_after) or (stop and stop < day_after):
+            result.errors.append(
+                RowError(
+                    row_number,
+                    "successor_code",
+                    _("The successor “%(code)s” is not active on %(day)s, the day after this organization ended. "
+                      "Check both organizations' dates.")
+                    % {"code": code, "day": f"{day_after:%d/%m/%Y}"},
+                )
+            )  # fmt: skip
 
 
 def _unknown_parent(row: int, parent_code: str, scope: Organization | None) -> RowError:
@@ -238,6 +374,43 @@ def _next_in_file(plan: Plan, i: int) -> tuple[int, int]:
     if outside.anchor == ROOT:
         return ROOT, len(path_ids(outside.path))
     return outside.anchor, len(path_ids(outside.path)) - len(path_ids(outside.anchor_path)) + 1
+
+
+def inherit_ends(plan: Plan) -> None:
+    """Rows without an end below a unit that ends take its end: cells end with their grassroots
+    organization. Run once the tree is known to have no loop, so the same file imported again
+    finds every row unchanged."""
+    if "active_to" not in plan.life_columns:
+        return
+    memo = {}
+
+    def end_above(i: int) -> int:
+        chain = []
+        end = 0
+        while True:
+            if i in memo:
+                end = memo[i]
+                break
+            chain.append(i)
+            reference = plan.parents[i]
+            if reference >= 0:
+                if plan.ends_subtree[reference] and plan.dissolved[reference]:
+                    end = plan.dissolved[reference]
+                    break
+                i = reference
+                continue
+            if reference <= -2:
+                end = plan.outside[-2 - reference].dissolved
+            break
+        for j in chain:
+            memo[j] = end
+        return end
+
+    for i in range(len(plan.rows)):
+        if not plan.dissolved[i]:
+            end = end_above(i)
+            if end and end >= plan.founded[i]:
+                plan.dissolved[i] = end
 
 
 def check_tree(plan: Plan, result: ImportResult) -> None:

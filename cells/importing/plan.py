@@ -1,5 +1,6 @@
 """What the organization import keeps between its passes, and the file's vocabulary."""
 
+import datetime
 import re
 from array import array
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ Kind = Organization.Kind
 Sector = Organization.Sector
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
-OPTIONAL_COLUMNS = ("sector",)
+OPTIONAL_COLUMNS = ("sector", "active_from", "active_to", "successor_code")
+LIFE_SPAN_COLUMNS = ("active_from", "active_to", "successor_code")
 
 # The names the file format accepts, as DOMAIN.md lists them. They are vocabulary of the file,
 # not of the user interface, so they are matched here rather than through the catalog.
@@ -46,6 +48,19 @@ BATCH_SIZE = 1000
 PREVIEW_LIMIT = 500
 
 ROOT = -1  # parent reference of a top-level organization; >= 0 is a row index, <= -2 an outside parent
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")  # the last: a date cell of a workbook
+
+
+def file_date(value: str) -> datetime.date | None:
+    """A date written dd/mm/yyyy or yyyy-mm-dd (or a workbook's date cell); None if it is neither."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _vocabulary(names: dict) -> dict[str, str]:
@@ -107,6 +122,7 @@ class Outside:
     code: str
     path: str
     in_scope: bool
+    dissolved: int = 0  # its end as a day ordinal, when its units end with it (a grassroots unit)
     anchor: int = ROOT  # nearest ancestor that the file re-imports (row index), or ROOT
     anchor_path: str = ""  # that ancestor's path before the import
 
@@ -116,6 +132,7 @@ class Plan:
     """The compact per-row data kept between the passes, indexed by row order in the file."""
 
     has_sector: bool = False
+    life_columns: frozenset = frozenset()  # which of active_from / active_to / successor_code the file has
     index: dict = field(default_factory=dict)  # code → row index
     rows: array = field(default_factory=lambda: array("I"))  # row index → row number
     parents: array = field(default_factory=lambda: array("q"))  # row index → parent reference
@@ -126,6 +143,18 @@ class Plan:
     parent_codes: list = field(default_factory=list)  # pass 1 only: row index → parent code or None
     new: bytearray = field(default_factory=bytearray)  # row index → 1 when the import creates it
     has_children: bytearray = field(default_factory=bytearray)  # row index → 1 when rows hang below it
+    # Life spans as day ordinals (0: open), and successors only for the rows that name one.
+    founded: array = field(default_factory=lambda: array("i"))
+    dissolved: array = field(default_factory=lambda: array("i"))
+    ends_subtree: bytearray = field(default_factory=bytearray)  # row index → 1: its cells end with it
+    successor_codes: dict = field(default_factory=dict)  # row index → successor code (pass 1)
+    successors: dict = field(default_factory=dict)  # row index → ("row", index) or ("db", pk)
+
+    def founded_on(self, i: int) -> datetime.date | None:
+        return datetime.date.fromordinal(self.founded[i]) if self.founded[i] else None
+
+    def dissolved_on(self, i: int) -> datetime.date | None:
+        return datetime.date.fromordinal(self.dissolved[i]) if self.dissolved[i] else None
 
 
 def chunks(items: list, size: int = BATCH_SIZE) -> Iterator[list]:

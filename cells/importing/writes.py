@@ -22,15 +22,17 @@ from cells.importing.plan import (
     Outside,
     Plan,
     PlannedChange,
+    chunks,
     kind_code,
     sector_code,
 )
 from cells.models import PATH_SEPARATOR, Organization
-from cells.models.tree import subtree_rewrite
+from cells.models.tree import subtree_end, subtree_outliving, subtree_rewrite
 from cells.tabular import TabularFileError, read_rows
 from cells.text import fold, normalize_spaces
 
 UPDATED_FIELDS = ["name", "name_folded", "kind", "sector", "parent", "path", "depth"]
+LIFE_SPAN_FIELDS = {"active_from": "founded", "active_to": "dissolved", "successor_code": "successor"}
 
 
 def apply(path, plan: Plan, result: ImportResult, *, dry_run: bool, actor, remote_addr) -> None:
@@ -54,6 +56,32 @@ def apply(path, plan: Plan, result: ImportResult, *, dry_run: bool, actor, remot
     # ancestor's move runs, and no longer lies under the ancestor's old path.
     for old_path, new_path in sorted(moves, key=lambda move: -move[0].count(PATH_SEPARATOR)):
         subtree_rewrite(Organization, old_path=old_path, new_path=new_path)
+    if not dry_run and "active_to" in plan.life_columns:
+        _end_subtrees(plan, audit)
+
+
+def _end_subtrees(plan: Plan, audit) -> None:
+    """Cells end with their grassroots organization, unless the file moved them to its successor.
+
+    Runs after the moves, so a moved cell is no longer below its old unit. One query to find
+    the ended units, then per ended unit one to list what outlives it and one UPDATE.
+    """
+    ended = [plan.pks[i] for i in range(len(plan.rows)) if plan.dissolved[i]]
+    entries = []
+    for chunk in chunks(ended):
+        for unit in Organization.objects.filter(pk__in=chunk, kind__in=Organization.SUBTREE_ENDS_WITH_IT).only(
+            "pk", "path", "dissolved"
+        ):
+            outliving = subtree_outliving(Organization, path=unit.path, dissolved=unit.dissolved)
+            for below in outliving.only("pk", "name", "dissolved"):
+                entries.append(
+                    audit.entry(
+                        below, LogEntry.Action.UPDATE, {"dissolved": [_text(below.dissolved), _text(unit.dissolved)]}
+                    )
+                )
+            subtree_end(Organization, path=unit.path, dissolved=unit.dissolved)
+    if entries:
+        LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 def _allocate_pks(plan: Plan) -> None:
@@ -96,7 +124,7 @@ def _rows_again(path, plan: Plan) -> Iterator[tuple[int, dict]]:
         yield i, values
 
 
-def _organization(plan: Plan, values: dict, organization: Organization | None = None) -> Organization:
+def _organization(plan: Plan, i: int, values: dict, organization: Organization | None = None) -> Organization:
     """The organization as the row describes it, on top of `organization` when it exists."""
     organization = organization or Organization(path="", depth=0)
     organization.code = values["code"]
@@ -106,7 +134,22 @@ def _organization(plan: Plan, values: dict, organization: Organization | None = 
     if plan.has_sector:
         sector = values.get("sector", "")
         organization.sector = sector_code(sector) if sector else ""
+    if "active_from" in plan.life_columns:
+        organization.founded = plan.founded_on(i)
+    if "active_to" in plan.life_columns:
+        organization.dissolved = plan.dissolved_on(i)
+    if "successor_code" in plan.life_columns:
+        organization.successor_id = _successor_pk(plan, i)
+    if organization.dissolved is None:
+        organization.successor_id = None  # only an ended unit has a successor
     return organization
+
+
+def _successor_pk(plan: Plan, i: int) -> int | None:
+    where, reference = plan.successors.get(i, (None, None))
+    if where == "row":
+        return plan.pks[reference] or -1  # -1: a new successor in a dry run, which has no key yet
+    return reference
 
 
 def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run: bool) -> None:
@@ -115,7 +158,9 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
     existing_pks = [plan.pks[i] for i, _values in batch if not plan.new[i]]
     before = {}
     if existing_pks:
-        queryset = Organization.objects.filter(pk__in=existing_pks).annotate(parent_code_before=F("parent__code"))
+        queryset = Organization.objects.filter(pk__in=existing_pks).annotate(
+            parent_code_before=F("parent__code"), successor_code_before=F("successor__code")
+        )
         before = {organization.pk: organization for organization in queryset.order_by()}
     created, changed, entries = [], [], []
     for i, values in batch:
@@ -123,7 +168,7 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
             result.created += 1
             _preview(result, plan, i, values, None)
             if not dry_run:
-                new = _organization(plan, values)
+                new = _organization(plan, i, values)
                 new.pk, new.parent_id = plan.pks[i], _parent_pk(plan, i)
                 new.path = _final_path(plan, i)
                 new.depth = new.path.count(PATH_SEPARATOR) - 2
@@ -131,7 +176,7 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
                 entries.append(audit.entry(new, LogEntry.Action.CREATE, _diff(None, new)))
             continue
         old = before[plan.pks[i]]
-        new = _organization(plan, values, Organization(**{f.attname: getattr(old, f.attname) for f in _COLUMNS}))
+        new = _organization(plan, i, values, Organization(**{f.attname: getattr(old, f.attname) for f in _COLUMNS}))
         new.parent_id = _parent_pk(plan, i)
         if new.parent_id != old.parent_id:
             result.moved += 1
@@ -151,7 +196,8 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
     if created:
         Organization.objects.bulk_create(created, batch_size=BATCH_SIZE)
     if changed:
-        Organization.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=BATCH_SIZE)
+        fields = UPDATED_FIELDS + [LIFE_SPAN_FIELDS[column] for column in sorted(plan.life_columns)]
+        Organization.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
     if entries:
         LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
@@ -200,7 +246,7 @@ def _parent_pk(plan: Plan, i: int) -> int | None:
 def _preview(result: ImportResult, plan: Plan, i: int, values: dict, old: Organization | None) -> None:
     if len(result.changes) >= PREVIEW_LIMIT:
         return
-    new = _organization(plan, values)
+    new = _organization(plan, i, values)
     change = PlannedChange(row=plan.rows[i], code=new.code, name=new.name, created=old is None)
     if old is not None:
         if old.name != new.name:
@@ -212,6 +258,14 @@ def _preview(result: ImportResult, plan: Plan, i: int, values: dict, old: Organi
         parent_code = values["parent_code"]
         if (old.parent_code_before or "") != parent_code:
             change.fields.append(("parent_code", old.parent_code_before or "", parent_code))
+        for column, name in (("active_from", "founded"), ("active_to", "dissolved")):
+            before, after = getattr(old, name), getattr(new, name)
+            if column in plan.life_columns and before != after:
+                change.fields.append((column, _day(before), _day(after)))
+        if "successor_code" in plan.life_columns and (old.successor_code_before or "") != values.get(
+            "successor_code", ""
+        ):
+            change.fields.append(("successor_code", old.successor_code_before or "", values.get("successor_code", "")))
     result.changes.append(change)
 
 
@@ -227,6 +281,10 @@ def _diff(old: Organization | None, new: Organization) -> dict:
         if before != after:
             changes[column.name] = [before, after]
     return changes
+
+
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def _text(value) -> str:

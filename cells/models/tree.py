@@ -156,6 +156,26 @@ def placed(organization, *, old_path: str | None, parent_path: str | None) -> No
         subtree_rewrite(model, old_path=old_path, new_path=organization.path)
 
 
+def subtree_outliving(model, *, path: str, dissolved: datetime.date):
+    """The units below `path` still open after `dissolved` (and founded by then)."""
+    return (
+        model._base_manager.filter(path__startswith=path)
+        .exclude(path=path)
+        .filter(Q(dissolved__isnull=True) | Q(dissolved__gt=dissolved))
+        .exclude(founded__gt=dissolved)
+    )
+
+
+def subtree_end(model, *, path: str, dissolved: datetime.date) -> int:
+    """End everything below `path` that outlives `dissolved` with it, in one UPDATE.
+
+    Cells end with their grassroots organization unless they were moved to its successor first
+    (a moved cell is no longer below the path). A unit founded after that day is left alone:
+    it cannot end before it began.
+    """
+    return subtree_outliving(model, path=path, dissolved=dissolved).update(dissolved=dissolved)
+
+
 def check_parent(organization, parent) -> None:
     if would_loop(organization, parent):
         raise ValidationError({"parent": LOOP_MESSAGE}, code="loop")

@@ -12,8 +12,9 @@ from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.admission_rules import admission_steps
 from cells.compliance import year_bounds
 from cells.forms.admissions import AdmissionForm
+from cells.lifespan import ended_notice
 from cells.models import Admission, AdmissionQuota, Organization
-from cells.views.meetings import PersonalDataMixin, year_or_404
+from cells.views.meetings import PersonalDataMixin, recent_cells, year_or_404
 
 
 def cell_admission_rows(organization: Organization, year: int) -> list[dict]:
@@ -52,7 +53,10 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         )
         for row in rows:
             row["quota"] = quotas.get(row["id"])
-            row["years_since"] = year - row["last_before"].year if row["last_before"] else None
+            gap = year - row["last_before"].year if row["last_before"] else None
+            # An admission this year: the last one is this year's, and the gap it closed is told apart.
+            row["years_since"] = 0 if row["admitted"] else gap
+            row["gap_closed"] = gap if row["admitted"] else None
         # The cases of this year and every one still under way, oldest decision first.
         cases = list(
             Admission.objects.within(organization)
@@ -73,7 +77,8 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
         kwargs.update(
             organization=organization,
             year=year,
-            years=range(year - 2, year + 3),
+            years=organization.years_around(year),
+            notice=ended_notice(organization, self.scope, year=year, url_name="cells:admission_overview"),
             rows=rows,
             total_admitted=sum(row["admitted"] for row in rows),
             organization_quota=quotas.get(organization.pk),
@@ -96,7 +101,7 @@ class QuotaEditView(ScopedMixin, View):
         year = year_or_404(year)
         organization = self.get_organization(org_code)
         targets = {row["id"] for row in cell_admission_rows(organization, year)}
-        if organization.is_grassroots:
+        if organization.is_grassroots and organization.active_in(year):
             targets.add(organization.pk)
         targets.discard(self.scope.pk)
         values, problems = {}, []
@@ -144,7 +149,7 @@ class AdmissionEditView(ScopedMixin, TemplateView):
     def make_form(self, data=None):
         self.admission = self.get_admission()
         cells = self.scoped(Organization.objects.cells())
-        current = cells.active_on(timezone.localdate())
+        current = recent_cells(cells)
         if self.admission.pk:
             current = current | cells.filter(pk=self.admission.organization_id)
         cells = current

@@ -15,6 +15,7 @@ from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import cell_compliance, grassroots_compliance
 from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
+from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
 from cells.uploads import CONTENT_TYPES
@@ -38,6 +39,16 @@ def year_or_404(year: int) -> int:
 def year_param(request) -> int | None:
     value = request.GET.get("nam", "")
     return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
+
+
+def recent_cells(cells):
+    """The cells a record may be entered for: those that existed at some time in the last year.
+
+    A late record of a cell that ended recently can still be entered; its date is then checked
+    against the cell's life span by the form.
+    """
+    today = timezone.localdate()
+    return cells.active_between(today - datetime.timedelta(days=366), today)
 
 
 class MeetingListView(ScopedMixin, TemplateView):
@@ -88,7 +99,7 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
         if code := self.request.GET.get("to-chuc", "").strip():
             unit = self.get_organization(code)
             cells = cells.within(unit)
-        return cells.active_on(timezone.localdate()).order_by("name_folded")
+        return recent_cells(cells).order_by("name_folded")
 
     def dispatch_forms(self, data=None, files=None):
         self.meeting = self.get_meeting()
@@ -190,12 +201,17 @@ class ComplianceView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
         year = year_or_404(self.kwargs["year"])
-        context = {"organization": organization, "year": year, "years": range(year - 2, year + 3)}
-        if organization.is_cell or organization.is_grassroots:
+        notice = ended_notice(organization, self.scope, year=year, url_name="cells:meeting_compliance")
+        context = {"organization": organization, "year": year, "years": organization.years_around(year)}
+        if notice:
+            context["notice"] = notice  # nothing to count in a year the unit did not exist
+        elif organization.is_cell or organization.is_grassroots:
             cells = cell_compliance(organization=organization, year=year)
             context.update(
                 cells=cells,
                 regular_count=sum(1 for cell in cells if cell.met_regularly),
+                recorded_count=sum(1 for cell in cells if cell.has_records),
+                no_records_count=sum(1 for cell in cells if not cell.has_records),
                 low_count=sum(1 for cell in cells if cell.low),
             )
         else:

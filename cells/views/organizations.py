@@ -10,6 +10,7 @@ from cells import import_uploads
 from cells.access import Perm, ScopedMixin
 from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
+from cells.lifespan import ended_notice
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations
 
@@ -59,7 +60,9 @@ class OrganizationDetailView(ScopedMixin, TemplateView):
             organization=organization,
             ancestors=ancestors_within(organization, self.scope),
             children_page=page,
-            predecessors=list(organization.predecessors.all()) if organization.pk else [],
+            predecessors=[(p, p.is_within(self.scope)) for p in organization.predecessors.all()],
+            successor_in_scope=organization.successor_id is not None and organization.successor.is_within(self.scope),
+            notice=ended_notice(organization, self.scope),
             panels=panels,
             **kwargs,
         )

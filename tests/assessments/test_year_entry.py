@@ -7,7 +7,7 @@ from assessments.models import Classification, ClassificationChange
 from cells.models import Organization
 from plans.models import Candidate
 from tests.assessments.factories import classify
-from tests.conftest import make_org
+from tests.conftest import make_org, make_user
 
 
 def url(org, year):
@@ -139,6 +139,17 @@ def test_a_secretary_cannot_enter_the_upper_committee_year(client, tree, bob, st
     assert client.get(url(tree.d, 2018)).status_code == 404  # outside bob's scope
     client.force_login(standing)
     assert client.get(url(tree.d, 2018)).status_code == 403  # standing members do not enter results
+
+
+def test_a_secretary_of_an_upper_committee_reaches_the_rule_and_is_refused(client, tree):
+    """Inside the scope, so the scope check passes: only the secretary rule stops them."""
+    secretary = make_user("thu", "secretary", tree.d)
+    client.force_login(secretary)
+    assert client.get(url(tree.d, 2018)).status_code == 403
+    response = client.post(url(tree.d, 2018), {f"level_{tree.a.pk}": "good", "action": "final"})
+    assert response.status_code == 403
+    assert not Classification.objects.exists()
+    assert client.get(url(tree.a, 2018)).status_code == 200  # a grassroots committee classifies its cells
 
 
 def _add_units(tree, count):

@@ -33,8 +33,10 @@ def test_admissions_against_the_quota_and_years_since_the_previous_one(client, t
     client.force_login(alice)
     response = client.get(url(tree.b))
     rows = {row["code"]: row for row in response.context["rows"]}
-    assert (rows["D-B-1"]["admitted"], rows["D-B-1"]["quota"], rows["D-B-1"]["years_since"]) == (1, 1, 4)
-    assert (rows["D-B-2"]["admitted"], rows["D-B-2"]["quota"], rows["D-B-2"]["years_since"]) == (1, None, 2)
+    # Both admitted this year: 0 years since the last admission, and the gap each admission closed.
+    assert (rows["D-B-1"]["admitted"], rows["D-B-1"]["quota"], rows["D-B-1"]["years_since"]) == (1, 1, 0)
+    assert (rows["D-B-2"]["admitted"], rows["D-B-2"]["quota"], rows["D-B-2"]["years_since"]) == (1, None, 0)
+    assert (rows["D-B-1"]["gap_closed"], rows["D-B-2"]["gap_closed"]) == (4, 2)
     assert response.context["total_admitted"] == 2 and response.context["organization_quota"] == 3
 
 
