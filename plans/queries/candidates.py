@@ -24,7 +24,7 @@ def candidates_in(*, scope: Organization, year: int, text: str = "", level: str 
 
 
 def level_history(*, scope: Organization, year: int) -> dict[int, list[Classification]]:
-    """The candidates' results from five years before the year of support to that year, by organization."""
+    """The candidates' final results from five years before the year of support to that year, by organization."""
     history = {}
     for result in (
         Classification.objects.within(scope)
@@ -32,6 +32,7 @@ def level_history(*, scope: Organization, year: int) -> dict[int, list[Classific
             organization__candidacies__year=year,
             year__gte=year - HISTORY_YEARS,
             year__lte=year,
+            state=Classification.State.FINAL,
         )
         .only("organization_id", "year", "level", "label", "state")
         .order_by("year")

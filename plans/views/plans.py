@@ -92,12 +92,18 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         plan = Plan.objects.filter(candidate=candidate).first()
         who = candidate.decided_by
         decided_by_name = person_name(who)
+        try:
+            services.refuse_if_not_active(candidate.organization, candidate.year)
+            outside_life_span = ""
+        except services.TransitionError as refusal:
+            outside_life_span = str(refusal.args[0])
         return self.get_context_data(
             candidate=candidate,
             form=form,
             plan=plan,
             decided_by_name=decided_by_name,
             previous_year=candidate.year - 1,
+            outside_life_span=outside_life_span,
             **extra,
         )
 

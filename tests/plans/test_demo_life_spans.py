@@ -44,6 +44,8 @@ def test_trung_quan_cannot_be_selected_for_2020_nor_get_a_plan(demo, client):
     # A candidate written before the job knew better (or by hand): the decision refuses it.
     candidate = Candidate.objects.create(organization=trung_quan, year=2020, classification=result, level="complete")
     client.force_login(canbo)
+    decide_url = reverse("plans:candidate_decide", kwargs={"candidate_id": candidate.pk})
+    assert "dissolved on 31/12/2019" in client.get(decide_url).context["outside_life_span"]
     response = client.post(
         reverse("plans:candidate_decide", kwargs={"candidate_id": candidate.pk}),
         {"decision": "selected", "reason": "Yếu", "number": "5-QĐ/HU", "date": "10/01/2020", "decided_by": thuongvu.pk},
