@@ -193,6 +193,11 @@ class PlanCreateView(PlanEditingMixin, TemplateView):
         if candidate.decision != Candidate.Decision.SELECTED:
             messages.error(request, _("Record the standing committee's decision to select this unit first."))
             return redirect("plans:candidate_decide", candidate_id=candidate.pk)
+        try:
+            services.refuse_if_not_active(candidate.organization, candidate.year)
+        except services.TransitionError as refusal:
+            messages.error(request, str(refusal.args[0]))
+            return redirect("plans:candidate_decide", candidate_id=candidate.pk)
         return self.render_to_response(
             self.get_context_data(candidate=candidate, form=self.get_form(candidate), targets=self.target_formset())
         )

@@ -87,3 +87,23 @@ def test_the_storys_candidacies_name_their_weak_cells(demo):
         "Chi bộ Pò Cại xếp loại Hoàn thành nhiệm vụ năm 2017",
         "Chi bộ Nà Mò xếp loại Hoàn thành nhiệm vụ năm 2017",
     } <= set(tan_my.reasons)
+
+
+def test_a_plan_for_a_year_the_unit_does_not_live_in_is_refused_at_every_step(demo, client):
+    from plans.models import Plan
+
+    canbo = UserRole.objects.get(user__username="canbo").user
+    trung_quan = demo["VL-TRUNGQUAN"]
+    candidate = Candidate.objects.create(
+        organization=trung_quan, year=2020, level="complete", decision=Candidate.Decision.SELECTED
+    )
+    client.force_login(canbo)
+    response = client.get(reverse("plans:plan_create", kwargs={"candidate_id": candidate.pk}), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("plans:candidate_decide", kwargs={"candidate_id": candidate.pk})
+    assert "dissolved on 31/12/2019" in " ".join(str(m) for m in response.context["messages"])
+    # A plan written before the unit's end was recorded cannot be adopted; it can be cancelled.
+    plan = Plan.objects.create(candidate=candidate, organization=trung_quan, year=2020, number="9-KH/HU")
+    with pytest.raises(services.TransitionError, match="dissolved"):
+        services.plan_transition(plan=plan, to=Plan.State.ADOPTED, version=plan.version, user=canbo)
+    plan = services.plan_transition(plan=plan, to=Plan.State.CANCELLED, version=plan.version, user=canbo)
+    assert plan.state == Plan.State.CANCELLED
