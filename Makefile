@@ -27,9 +27,10 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 ## Set up, load the Văn Lãng demo and serve it on http://127.0.0.1:$(PORT)
+## The demo signs in without a phone: two-factor sign-in is not required (VANLANG_TWO_FACTOR=0)
 run: demo
 	@echo "Vanlang: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	VANLANG_TWO_FACTOR=$${VANLANG_TWO_FACTOR:-0} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run the whole test suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set)
 test: setup-dev

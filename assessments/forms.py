@@ -43,7 +43,7 @@ class YearEntryForm(forms.Form):
                 initial=current.level if current else "",
                 widget=forms.Select(
                     # Wide enough for the longest label; the table scrolls sideways on a phone.
-                    attrs={"class": "form-select form-select-sm", "aria-label": unit.name, "style": "min-width: 15rem"}
+                    attrs={"class": "form-select form-select-sm select-level", "aria-label": unit.name}
                 ),
             )
             if self.rule_set.uses_score:

@@ -10,6 +10,7 @@ and `self.get_scoped_or_404()`, so anything outside the subtree is never listed 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cells.models import Organization, UserRole
@@ -102,6 +103,18 @@ def organizations_visible_to(user) -> QuerySet:
     return scope_filter(Organization.objects.all(), scope)
 
 
+def refused_access_record(*, request, queryset: QuerySet, lookup: dict) -> None:
+    """Security log: this user asked for an object outside their scope (or one that does not exist)."""
+    from cells.models import SecurityEvent
+    from cells.security.events import security_event_record
+
+    exists = queryset.filter(**lookup).exists()
+    asked = ", ".join(f"{key}={value}" for key, value in lookup.items())
+    where = "in another unit" if exists else "not found"
+    detail = f"{queryset.model._meta.model_name} {asked}: {where}"
+    security_event_record(kind=SecurityEvent.Kind.REFUSED, request=request, detail=detail)
+
+
 class ScopedMixin(AccessMixin):
     """Log-in, role, permission and scope for a view. Set `permission` on the view class."""
 
@@ -121,7 +134,11 @@ class ScopedMixin(AccessMixin):
         return scope_filter(queryset, self.scope)
 
     def get_scoped_or_404(self, queryset: QuerySet, **lookup):
-        return get_object_or_404(self.scoped(queryset), **lookup)
+        try:
+            return get_object_or_404(self.scoped(queryset), **lookup)
+        except Http404:
+            refused_access_record(request=self.request, queryset=queryset, lookup=lookup)
+            raise
 
     def get_organization(self, code: str) -> Organization:
         return self.get_scoped_or_404(Organization.objects.all(), code=code)

@@ -146,3 +146,7 @@ def register_remaining_models(site=admin.site):
                 site.register(model, AuditedAdmin)
                 registered.append(model)
     return registered
+
+
+# The security log (sign-ins, refused accesses, exports), scoped to the auditor's subtree.
+import cells.security.admin  # noqa: E402, F401

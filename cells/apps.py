@@ -18,6 +18,8 @@ class CellsConfig(AppConfig):
     verbose_name = _("Organizations and cells")
 
     def ready(self):
+        import cells.security.events  # noqa: F401  (the security log's signal receivers)
+        import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
         from cells.admin import register_remaining_models
         from cells.auditors import audit_without_reverse_relations
 

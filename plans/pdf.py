@@ -5,12 +5,15 @@ fixed wording lives in the template, not in the catalog. WeasyPrint needs Pango 
 system: when it is missing the view says what to install instead of failing.
 """
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.rules import level_label
 from plans.models import Committee, Plan, Target
 from plans.people import person_name
+
+PLAN_STYLESHEET = "css/plan_pdf.css"
 
 COMMITTEE_VI = {
     Committee.ORGANIZATION: "Ban Tổ chức",
@@ -111,7 +114,9 @@ def plan_html(plan: Plan) -> str:
 
 def plan_pdf(plan: Plan) -> bytes:
     try:
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:
         raise PdfUnavailable(str(error)) from error
-    return HTML(string=plan_html(plan)).write_pdf()
+    # The document's styles live in a static file, like every page's (no inline style anywhere).
+    stylesheet = CSS(filename=finders.find(PLAN_STYLESHEET))
+    return HTML(string=plan_html(plan)).write_pdf(stylesheets=[stylesheet])

@@ -213,6 +213,12 @@ def celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Production's hasher is slow on purpose; tests create many users and log in often."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def english_unless_asked(request, settings):
     """Tests read English messages, whatever the catalogs hold, so an edited translation does
     not break a behaviour test. Tests marked `vietnamese` run in the product's default

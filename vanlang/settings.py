@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cells",
     "assessments",
     "plans",
@@ -54,13 +57,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cells.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cells.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cells.security.middleware.SessionLimitMiddleware",
+    "cells.security.middleware.TwoFactorMiddleware",
+    "cells.security.middleware.DownloadLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -104,9 +112,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# grant_role --password and the password change page run the same validators.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -114,13 +123,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cells:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: five tries per user name and address, then a 15-minute wait.
+# Failed logins, counted separately per user name (five tries) and per client address across
+# user names (password spraying), then a 15-minute wait that lifts by itself. See
+# cells/security/lockout.py.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+VANLANG_ADDRESS_FAILURE_LIMIT = int(os.environ.get("VANLANG_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "cells.security.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The client's address: REMOTE_ADDR, unless the application runs behind a proxy that sets this
+# header to the address it saw (e.g. X-Real-IP, or X-Forwarded-For whose last entry is used).
+# Only set it behind such a proxy: otherwise any client could choose its own address.
+VANLANG_TRUSTED_PROXY_HEADER = os.environ.get("VANLANG_TRUSTED_PROXY_HEADER", "").strip()
+AXES_CLIENT_IP_CALLABLE = "cells.security.events.client_ip"
+
+# Two-factor sign-in (authenticator app, recovery codes): required for staff, standing-committee
+# members, auditors and the admin site when on; a user who set it up is always asked for a code.
+VANLANG_TWO_FACTOR = env_bool("VANLANG_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "Vanlang"
+VANLANG_RECOVERY_CODES = 10
+
+# Sessions end after 30 minutes without a request and 12 hours after signing in, whatever happens
+# (cells/security/sessions.py renews an active session once a minute, not on every request).
+SESSION_COOKIE_AGE = int(os.environ.get("VANLANG_SESSION_IDLE_MINUTES", "30")) * 60
+VANLANG_SESSION_MAX_HOURS = float(os.environ.get("VANLANG_SESSION_MAX_HOURS", "12"))
 
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -172,6 +201,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "contenttypes",
     "django_celery_beat.periodictasks",
+    # Authenticator secrets must never be copied into the change log; device setups and sign-ins
+    # are in the security log (cells.SecurityEvent), which is not tracked either.
+    "otp_totp",
+    "otp_static",
+    "cells.securityevent",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -3,6 +3,7 @@
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.organizations import Organization, UserRole
+from cells.models.security import SecurityEvent
 from cells.models.tree import PATH_SEPARATOR
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "Meeting",
     "MeetingReminder",
     "Organization",
+    "SecurityEvent",
     "UserRole",
 ]

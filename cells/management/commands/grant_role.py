@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from cells.models import Organization, UserRole
@@ -19,5 +21,18 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(code=org_code).first()
         if organization is None:
             raise CommandError(f"No organization has the code {org_code!r}.")
+        if password is not None:
+            self.check_password(username, password)
         user_role_grant(username=username, role=role, organization=organization, password=password)
         self.stdout.write(f"{username}: {role} over {organization.code} ({organization.name})")
+
+    @staticmethod
+    def check_password(username, password):
+        """The same rules as the password change page (AUTH_PASSWORD_VALIDATORS), before any change."""
+        User = get_user_model()
+        user = User.objects.filter(username=username).first() or User(username=username)
+        try:
+            password_validation.validate_password(password, user=user)
+        except ValidationError as error:
+            reasons = "\n".join(f"- {message}" for message in error.messages)
+            raise CommandError(f"The password was refused, nothing was changed:\n{reasons}") from error
