@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, level_choices_for, row_problems
+from cells.forms.fields import DayField, DocumentNumberField
 
 
 class YearEntryForm(forms.Form):
@@ -13,16 +14,8 @@ class YearEntryForm(forms.Form):
     Fields are named after the unit's primary key (`level_42`), so an error lands on its row.
     """
 
-    decision_number = forms.CharField(
-        label=_("Decision number"), max_length=64, required=False, help_text=_("For example: Số 125-QĐ/HU")
-    )
-    decision_date = forms.DateField(
-        label=_("Decision date"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
-        error_messages={"invalid": _("Write the date as dd/mm/yyyy, e.g. 28/12/2018.")},
-    )
+    decision_number = DocumentNumberField(label=_("Decision number"), required=False)
+    decision_date = DayField(label=_("Decision date"), required=False)
 
     def __init__(self, *args, units, existing, year, **kwargs):
         super().__init__(*args, **kwargs)

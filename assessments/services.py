@@ -16,6 +16,7 @@ from assessments.models import Classification, ClassificationChange, Level
 from assessments.rules import rule_set_for, score_problem
 from assessments.signals import results_finalized
 from cells.models import Organization
+from cells.text import document_number
 
 
 @dataclass
@@ -101,6 +102,7 @@ def classifications_write(
     `results_finalized` is sent for them; a final result never goes back to draft.
     """
     result = WriteResult()
+    decision_number = document_number(decision_number)
     to_create, to_update, corrections = [], [], []
     for row in rows:
         label = rule_set_for(row.year).label(row.level)

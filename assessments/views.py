@@ -129,7 +129,7 @@ class YearEntryView(ScopedMixin, TemplateView):
         self.setup_entry()
         form = self.form(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Nothing was saved: correct the rows marked in red, then save again."))
+            # The page's error summary says what is wrong and links to each field: no second alert.
             return self.render_to_response(self.get_context_data(form=form))
         finalize = request.POST.get("action") == "final"
         for row in form.result_rows:

@@ -9,11 +9,12 @@ and `self.get_scoped_or_404()`, so anything outside the subtree is never listed 
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cells.models import Organization, UserRole
+from cells.models import Notification, Organization, UserRole
 
 Role = UserRole.Role
 
@@ -62,11 +63,27 @@ ROLE_PERMISSIONS = {
 
 
 def role_of(user) -> UserRole | None:
-    """The user's role with its organization, read once per request object."""
+    """The user's role with its organization, read once per request object.
+
+    The same query counts the user's unread notifications (`unread_notifications`), so the
+    bell in the navigation bar costs no query of its own.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_vanlang_role_cache"):
-        user._vanlang_role_cache = UserRole.objects.select_related("organization").filter(user=user).first()
+        unread = (
+            Notification.objects.filter(user=OuterRef("user"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user._vanlang_role_cache = (
+            UserRole.objects.select_related("organization")
+            .annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(user=user)
+            .first()
+        )
     return user._vanlang_role_cache
 
 

@@ -1,14 +1,17 @@
 """Writes and rules for cell meetings: saving a record, soft-rule warnings, the monthly reminder."""
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cells.models import Meeting, MeetingReminder, Organization, UserRole
+from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
+from cells.notifications import Note, notifications_send
 
 # Chỉ thị 50-CT/TW and Hướng dẫn 42-HD/BTCTW (2025): meetings last at least 90 minutes, 120 combined.
 MIN_DURATION_FROM = datetime.date(2025, 1, 1)
@@ -102,31 +105,36 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
     even a concurrent one, finds the row and sends nothing.
     """
     month = month.replace(day=1)
-    cells = list(cells_without_regular_meeting(month).order_by("path").only("id", "name", "path"))
+    cells = list(cells_without_regular_meeting(month).order_by("path").only("id", "code", "name", "path"))
     if not cells:
         return 0
     ancestor_ids = {pk for cell in cells for pk in [*cell.ancestor_ids(), cell.pk]}
     roles = (
         UserRole.objects.filter(role=UserRole.Role.SECRETARY, organization_id__in=ancestor_ids)
         .exclude(organization__kind=Organization.Kind.UPPER_COMMITTEE)
-        .exclude(user__email="")
         .filter(user__is_active=True)
         .select_related("user")
     )
-    emails_by_org = {}
+    emails_by_org, users_by_org = {}, {}
     for role in roles:
-        emails_by_org.setdefault(role.organization_id, set()).add(role.user.email)
-    cells_by_email = {}
+        users_by_org.setdefault(role.organization_id, set()).add(role.user_id)
+        if role.user.email:
+            emails_by_org.setdefault(role.organization_id, set()).add(role.user.email)
+    cells_by_email, cells_by_user = {}, {}
     logs = []
     for cell in cells:
-        recipients = set()
+        recipients, users = set(), set()
         for pk in [*cell.ancestor_ids(), cell.pk]:
             recipients |= emails_by_org.get(pk, set())
+            users |= users_by_org.get(pk, set())
         for email in recipients:
             cells_by_email.setdefault(email, []).append(cell.name)
+        for user_id in users:
+            cells_by_user.setdefault(user_id, []).append(cell)
         logs.append(MeetingReminder(organization=cell, month=month, recipients=", ".join(sorted(recipients))))
     with transaction.atomic():
         MeetingReminder.objects.bulk_create(logs)
+        notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
     with override(settings.LANGUAGE_CODE):
         for email, names in sorted(cells_by_email.items()):
             subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}
@@ -136,3 +144,19 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
             ) % {"month": month.strftime("%m/%Y"), "cells": ", ".join(names)}
             send_mail(subject, body, None, [email])
     return len(cells_by_email)
+
+
+def _missing_meeting_notes(cells_by_user: dict[int, list[Organization]], month: datetime.date) -> list[Note]:
+    """The in-app copy of the reminder: one per secretary, leading to the meeting form."""
+    notes = []
+    with override(settings.LANGUAGE_CODE):
+        for user_id, cells in sorted(cells_by_user.items()):
+            text = _("No regular meeting was recorded in %(month)s for: %(cells)s.") % {
+                "month": month.strftime("%m/%Y"),
+                "cells": ", ".join(cell.name for cell in cells),
+            }
+            link = reverse("cells:meeting_create")
+            if len(cells) == 1:
+                link += f"?to-chuc={quote(cells[0].code)}"
+            notes.append(Note(user_id, Notification.Kind.MEETING_MISSING, text[:500], link))
+    return notes

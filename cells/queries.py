@@ -1,6 +1,6 @@
 """Reads of the organization tree that views and reports share."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cells.models import Organization
@@ -44,4 +44,23 @@ def search_organizations(queryset: QuerySet, text: str) -> QuerySet:
     condition = Q()
     for word in words:
         condition &= Q(name_folded__contains=word) | Q(code__icontains=word)
-    return queryset.filter(condition).select_related("parent").order_by("name_folded", "code")
+    return (
+        queryset.filter(condition)
+        .select_related("parent")
+        .order_by(search_rank(" ".join(words)), "name_folded", "code")
+    )
+
+
+def search_rank(phrase: str) -> Case:
+    """Grassroots organizations and committees whose name is the phrase ("tan my" → "Đảng bộ xã Tân Mỹ")
+    come first, then those whose name has a word starting with it, then other units, then cells."""
+    unit = ~Q(kind=Organization.Kind.CELL)
+    exact = Q(name_folded=phrase) | Q(name_folded__endswith=f" {phrase}")
+    prefix = Q(name_folded__startswith=phrase) | Q(name_folded__contains=f" {phrase}")
+    return Case(
+        When(unit & exact, then=Value(0)),
+        When(unit & prefix, then=Value(1)),
+        When(unit, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    ).asc()

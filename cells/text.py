@@ -21,3 +21,18 @@ def fold(value: str) -> str:
 def normalize_spaces(value: str) -> str:
     """Trim and collapse runs of white space, keeping letters as typed (NFC)."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+
+
+# "Số", "số:", "So." before the number, or glued to it ("số35").
+_NUMBER_PREFIX = re.compile(r"^s[ốôo](?:\s*[:.]\s*|\s+|(?=\d))", re.IGNORECASE)
+
+
+def document_number(value: str) -> str:
+    """A party document number as stored: "35-QĐ/HU", whatever the user typed around it.
+
+    "Số 35-QĐ/HU", "số: 35-qđ/hu" and " 35 - QĐ / HU " all give "35-QĐ/HU": the word "Số" is
+    dropped (pages and PDFs print it: "Quyết định số 35-QĐ/HU"), spaces around the dash and the
+    slash go, and the letters are capitals, as the party writes them.
+    """
+    value = _NUMBER_PREFIX.sub("", normalize_spaces(value), count=1)
+    return re.sub(r"\s*([-/])\s*", r"\1", value).upper()

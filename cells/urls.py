@@ -1,12 +1,11 @@
 from django.urls import path
 
-from cells.views import admissions, meetings, organizations, watch
+from cells.views import admissions, meetings, notifications, organizations, watch
 
 app_name = "cells"
 
 urlpatterns = [
-    # The organization tree
-    path("", organizations.HomeView.as_view(), name="home"),
+    # The organization tree (the home page, at "/", is in `plans`: it reads every app)
     path("to-chuc/", organizations.TreeView.as_view(), name="tree"),
     path("tim-kiem/", organizations.SearchView.as_view(), name="search"),
     path("nhap-to-chuc/", organizations.OrganizationImportView.as_view(), name="import"),
@@ -32,6 +31,8 @@ urlpatterns = [
     ),
     path("ket-nap/ghi/", admissions.AdmissionEditView.as_view(), name="admission_create"),
     path("ket-nap/<int:admission_id>/sua/", admissions.AdmissionEditView.as_view(), name="admission_update"),
+    # The user's own notifications
+    path("thong-bao/", notifications.NotificationListView.as_view(), name="notifications"),
     # Units rated well that still carry warning signals
     path("theo-doi/<int:year>/", watch.WatchListView.as_view(), name="watch_list"),
 ]

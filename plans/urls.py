@@ -1,12 +1,15 @@
 from django.urls import path
 
 from plans.views import candidates as views_candidates
+from plans.views import home as home_views
 from plans.views import plans as plan_views
 from plans.views import tasks as task_views
 
 app_name = "plans"
 
 urlpatterns = [
+    # The home page of each role, the first page after sign-in
+    path("", home_views.HomeView.as_view(), name="home"),
     # --- candidates (issue 3) ---
     path("ung-vien/", views_candidates.CandidateIndexView.as_view(), name="candidates"),
     path("ung-vien/<int:year>/", views_candidates.CandidateListView.as_view(), name="candidates_year"),

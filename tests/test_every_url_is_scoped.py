@@ -37,7 +37,7 @@ ALL_PATTERNS = sorted(set((name, tuple(kwargs)) for name, kwargs in walk(get_res
 
 def test_the_walk_finds_the_views():
     names = {name for name, _ in ALL_PATTERNS}
-    assert {"cells:home", "cells:tree", "cells:detail", "cells:search"} <= names
+    assert {"plans:home", "cells:tree", "cells:detail", "cells:search"} <= names
 
 
 @pytest.mark.parametrize(("name", "kwarg_names"), ALL_PATTERNS, ids=[name for name, _ in ALL_PATTERNS])

@@ -120,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cells:home"
+LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins, counted separately per user name (five tries) and per client address across
@@ -156,6 +156,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# dd/mm/yyyy everywhere, in both languages (vanlang/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["vanlang.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -206,6 +209,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "otp_totp",
     "otp_static",
     "cells.securityevent",
+    # In-app copies of reminders and decisions: the records they point at carry the history.
+    "cells.notification",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.admission_rules import CERTIFICATE_VALID_YEARS, MAX_AGE, MIN_AGE, add_years, age_on
-from cells.forms.meetings import DATE_WIDGET
+from cells.forms.fields import DocumentNumberField, example_hint, use_day_inputs
 from cells.models import Admission
 
 # The steps in the order they happen: each date must not precede the one before it.
@@ -27,11 +27,14 @@ class AdmissionForm(forms.ModelForm):
             "grassroots_resolution_date", "decision_date", "decision_number", "ceremony_date", "probation_end_date",
             "full_membership_date",
         ]  # fmt: skip
-        widgets = {name: DATE_WIDGET for name in [*STEP_ORDER, "birth_date", "probation_end_date"]}
+        field_classes = {"decision_number": DocumentNumberField}
 
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = cells
+        use_day_inputs(self, *STEP_ORDER, "birth_date", "probation_end_date")
+        self.fields["decision_number"].example = "12-QĐ/ĐU"
+        self.fields["decision_number"].help_text = example_hint("12-QĐ/ĐU")
 
     def clean(self):
         cleaned = super().clean()

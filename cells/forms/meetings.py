@@ -6,10 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cells.forms.fields import use_day_inputs
 from cells.models import Absentee, Meeting
 from cells.uploads import check_scan
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.ModelForm):
@@ -22,7 +21,6 @@ class MeetingForm(forms.ModelForm):
             "minutes_secretary", "topic", "content", "resolution", "minutes_scan",
         ]  # fmt: skip
         widgets = {
-            "date": DATE_WIDGET,
             "content": forms.Textarea(attrs={"rows": 3}),
             "resolution": forms.Textarea(attrs={"rows": 3}),
             "minutes_scan": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
@@ -31,6 +29,7 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = cells
+        use_day_inputs(self, "date")
         self.fields["organization"].empty_label = None if len(cells) == 1 else "—"
         for name in ("members_total", "members_present", "duration_minutes"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})

@@ -2,6 +2,7 @@
 
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
+from cells.models.notifications import Notification
 from cells.models.organizations import Organization, UserRole
 from cells.models.security import SecurityEvent
 from cells.models.tree import PATH_SEPARATOR
@@ -13,6 +14,7 @@ __all__ = [
     "AdmissionQuota",
     "Meeting",
     "MeetingReminder",
+    "Notification",
     "Organization",
     "SecurityEvent",
     "UserRole",

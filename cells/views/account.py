@@ -20,7 +20,7 @@ from cells.security.sessions import TWO_FACTOR
 Kind = SecurityEvent.Kind
 
 
-def _next_url(request, default="cells:home") -> str:
+def _next_url(request, default="plans:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -164,7 +164,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's own password, with the project's password rules; the session stays open."""
 
     template_name = "registration/password_change.html"
-    success_url = reverse_lazy("cells:home")
+    success_url = reverse_lazy("plans:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)

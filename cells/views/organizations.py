@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from cells import import_uploads
 from cells.access import Perm, ScopedMixin
@@ -13,13 +13,6 @@ from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.lifespan import ended_notice
 from cells.models import Organization
 from cells.queries import ancestors_within, children_of, search_organizations
-
-
-class HomeView(ScopedMixin, View):
-    permission = Perm.VIEW
-
-    def get(self, request):
-        return redirect("cells:detail", org_code=self.scope.code)
 
 
 class TreeView(ScopedMixin, TemplateView):

@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
+from cells.forms.fields import DayField, DocumentNumberField, example_hint, use_day_inputs
 from cells.models import Organization
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
 from plans.people import person_name
-
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 # What a progress report may carry: documents and photos, checked by their first bytes too.
 ATTACHMENT_TYPES = {
@@ -47,8 +45,8 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    number = forms.CharField(label=_("Decision number"), max_length=64, help_text=_("For example 112-QĐ/HU."))
-    date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    number = DocumentNumberField(label=_("Decision number"))
+    date = DayField(label=_("Decision date"))
     decided_by = StandingMemberField(
         label=_("Decided by"),
         queryset=get_user_model().objects.none(),
@@ -75,8 +73,8 @@ class ManualSelectionForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Grassroots organization"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year of support"), min_value=1990, max_value=2100)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    number = forms.CharField(label=_("Decision number"), max_length=64)
-    date = forms.DateField(label=_("Decision date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    number = DocumentNumberField(label=_("Decision number"))
+    date = DayField(label=_("Decision date"))
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,29 +98,22 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients"]
         widgets = {
-            "issued_on": DATE_INPUT,
             "weaknesses": forms.Textarea(attrs={"rows": 5}),
             "causes": forms.Textarea(attrs={"rows": 4}),
             "recipients": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"lead": StandingMemberField}
+        field_classes = {"lead": StandingMemberField, "number": DocumentNumberField}
 
     def __init__(self, *args, standing_members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issued_on"].input_formats = DATE_FORMATS
+        use_day_inputs(self, "issued_on")
         self.fields["lead"].queryset = standing_members
         self.fields["lead"].required = True
         self.fields["number"].required = True
+        self.fields["number"].example = "45-KH/HU"
+        self.fields["number"].help_text = example_hint("45-KH/HU")
         if not self.is_bound and self.instance.pk:
             self.fields["version"].initial = self.instance.version
-
-    def clean_number(self):
-        number = self.cleaned_data["number"].strip()
-        if number.lower().startswith("số"):
-            number = number[2:].lstrip(" :")
-        if "-" not in number or "/" not in number:
-            raise ValidationError(_("Write the document number as the party does, for example 45-KH/HU."))
-        return number
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -133,7 +124,7 @@ class TargetForm(forms.Form):
     a row another editor removed meanwhile cannot make the form fail."""
 
     kind = forms.ChoiceField(
-        label=_("Kind"),
+        label=_("Kind of target"),
         choices=[("", "---------"), *Target.Kind.choices],
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
@@ -158,6 +149,12 @@ class TargetForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rows stand in a table under column headings: each input still names itself.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -176,7 +173,8 @@ class TargetForm(forms.Form):
         return data
 
 
-TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+# One blank row; "Add a target" adds more in the page (static/js/formset.js), without a save.
+TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
 
 
 def target_initial(plan) -> list[dict]:
@@ -197,12 +195,12 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["title", "description", "assignee", "committee", "due", "state"]
-        widgets = {"due": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"assignee": StandingMemberField}
 
     def __init__(self, *args, standing_members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due"].input_formats = DATE_FORMATS
+        use_day_inputs(self, "due")
         self.fields["assignee"].queryset = standing_members
         self.fields["assignee"].help_text = _("Either a standing committee member or a committee, not both.")
         if not self.is_bound and self.instance.pk:
@@ -221,14 +219,20 @@ class TaskForm(forms.ModelForm):
 
 
 class ProgressReportForm(forms.ModelForm):
+    done = forms.BooleanField(
+        label=_("This is the final report: the task is done"),
+        required=False,
+        help_text=_("The task is marked done with this report."),
+    )
+
     class Meta:
         model = ProgressReport
         fields = ["reported_on", "text", "attachment"]
-        widgets = {"reported_on": DATE_INPUT, "text": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reported_on"].input_formats = DATE_FORMATS
+        use_day_inputs(self, "reported_on")
         self.fields["reported_on"].initial = timezone.localdate()
         self.fields["attachment"].help_text = _("Optional: PDF, Word, Excel, JPEG or PNG, at most 5 MB.")
 

@@ -10,12 +10,15 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.models import Classification
-from cells.models import Organization, UserRole
+from cells.models import Notification, Organization, UserRole
+from cells.notifications import Note, notifications_send, users_with_role_over
+from cells.text import document_number
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
 from plans.people import person_name
 
@@ -95,11 +98,28 @@ def candidate_decide(
         raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
     candidate.decision = decision
     candidate.decision_reason = reason
-    candidate.decision_number = number
+    candidate.decision_number = document_number(number)
     candidate.decision_date = date
     candidate.decided_by = decided_by
     candidate.save()
+    _notify_decision(candidate)
     return candidate
+
+
+def _notify_decision(candidate: Candidate) -> None:
+    """The staff over the unit learn the decision: a selected unit needs its plan written."""
+    staff = users_with_role_over(candidate.organization, UserRole.Role.STAFF).exclude(user=candidate.decided_by)
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "unit": candidate.organization.name,
+            "year": candidate.year,
+            "decision": candidate.get_decision_display(),
+            "number": candidate.decision_number,
+        }
+        text = _("Decision on %(unit)s for %(year)s: %(decision)s (decision no. %(number)s).") % values
+    link = reverse("plans:candidate_decide", kwargs={"candidate_id": candidate.pk})
+    recipients = staff.values_list("user_id", flat=True)
+    notifications_send(notes=[Note(user_id, Notification.Kind.DECISION, text, link) for user_id in recipients])
 
 
 @transaction.atomic
@@ -130,7 +150,7 @@ def candidate_select_manually(
         source=Candidate.Source.MANUAL,
         decision=Candidate.Decision.SELECTED,
         decision_reason=reason,
-        decision_number=number,
+        decision_number=document_number(number),
         decision_date=date,
         decided_by=decided_by,
     )
@@ -177,14 +197,6 @@ def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> N
 PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
 
 
-def _normalize_number(number: str) -> str:
-    number = (number or "").strip()
-    for prefix in ("Số ", "số ", "Số:", "số:"):
-        if number.startswith(prefix):
-            number = number[len(prefix) :].strip()
-    return number
-
-
 def _save_targets(plan: Plan, targets: list[dict]) -> None:
     plan.targets.all().delete()
     Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
@@ -195,7 +207,7 @@ def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user
     if candidate.decision != Candidate.Decision.SELECTED:
         raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
     refuse_if_not_active(candidate.organization, candidate.year)
-    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    values = {**values, "number": document_number(values.get("number", ""))}
     plan = Plan.objects.create(
         candidate=candidate, organization=candidate.organization, year=candidate.year, updated_by=user, **values
     )
@@ -206,7 +218,7 @@ def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user
 @transaction.atomic
 def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] | None, user) -> Plan:
     """Save the plan's text and targets if nobody saved it since the editor opened `version`."""
-    values = {**values, "number": _normalize_number(values.get("number", ""))}
+    values = {**values, "number": document_number(values.get("number", ""))}
     refuse_if_closed(Plan.objects.get(pk=plan.pk))
     try:
         _versioned_update(Plan, plan.pk, version, values, user)
@@ -270,14 +282,33 @@ def standing_members_for(organization: Organization, scope: Organization):
 @transaction.atomic
 def task_create(*, plan: Plan, values: dict, user) -> Task:
     refuse_if_closed(Plan.objects.get(pk=plan.pk))
-    return Task.objects.create(plan=plan, updated_by=user, **values)
+    task = Task.objects.create(plan=plan, updated_by=user, **values)
+    _notify_assigned(task, user)
+    return task
+
+
+def _notify_assigned(task: Task, user) -> None:
+    """The standing member a task is given to hears of it (a committee's tasks reach it by e-mail reminders)."""
+    if not task.assignee_id or task.assignee_id == getattr(user, "pk", None):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("You are assigned a task for %(unit)s: %(title)s (due %(due)s).") % {
+            "unit": task.plan.organization.name,
+            "title": task.title,
+            "due": task.due.strftime("%d/%m/%Y"),
+        }
+    link = reverse("plans:task_detail", kwargs={"task_id": task.pk})
+    notifications_send(notes=[Note(task.assignee_id, Notification.Kind.TASK_ASSIGNED, text, link)])
 
 
 @transaction.atomic
 def task_update(*, task: Task, version: int, values: dict, user) -> Task:
     refuse_if_closed(Plan.objects.get(pk=task.plan_id))
+    previous_assignee = task.assignee_id
     _versioned_update(Task, task.pk, version, values, user)
     task.refresh_from_db()
+    if task.assignee_id != previous_assignee:
+        _notify_assigned(task, user)
     return task
 
 
@@ -289,7 +320,10 @@ def may_report(*, user, role: UserRole, task: Task) -> bool:
 
 
 @transaction.atomic
-def progress_report_add(*, task: Task, user, role: UserRole, reported_on, text: str, attachment=None) -> ProgressReport:
+def progress_report_add(
+    *, task: Task, user, role: UserRole, reported_on, text: str, attachment=None, final: bool = False
+) -> ProgressReport:
+    """Add a report; the first sets the task going, a final one marks it done (the assignee's own word)."""
     if not may_report(user=user, role=role, task=task):
         raise PermissionError("not the assignee")
     refuse_if_closed(Plan.objects.get(pk=task.plan_id))
@@ -299,10 +333,16 @@ def progress_report_add(*, task: Task, user, role: UserRole, reported_on, text: 
         report.attachment_type = getattr(attachment, "checked_type", "") or attachment.content_type
         report.attachment = attachment
     report.save()
-    # The first report sets an untouched task going; its version moves so open editors notice.
-    Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
-        state=Task.State.IN_PROGRESS, version=F("version") + 1
-    )
+    # The first report sets an untouched task going, a final one closes it; its version moves so
+    # open editors notice.
+    if final:
+        Task.objects.filter(pk=task.pk, state__in=Task.OPEN_STATES).update(
+            state=Task.State.DONE, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+        )
+    else:
+        Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
+            state=Task.State.IN_PROGRESS, version=F("version") + 1
+        )
     return report
 
 
@@ -360,6 +400,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
         else:
             logger.warning("No reminder address for task %s (%s)", task.pk, task.committee)
     emails = reminded = 0
+    notes = []
     for recipient, tasks in by_recipient.items():
         with transaction.atomic():
             fresh = []
@@ -386,4 +427,23 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
             emails += 1
             reminded += len(fresh)
+            notes += _due_notes(fresh, today)
+    notifications_send(notes=notes)
     return ReminderResult(sent_emails=emails, tasks_reminded=reminded)
+
+
+def _due_notes(tasks: list[Task], today: datetime.date) -> list[Note]:
+    """The in-app copy of a reminder, for the tasks that have a member as assignee."""
+    notes = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for task in tasks:
+            if not task.assignee_id:
+                continue
+            values = {"title": task.title, "unit": task.plan.organization.name, "due": task.due.strftime("%d/%m/%Y")}
+            if task.due < today:
+                text = _("Overdue since %(due)s: %(title)s (%(unit)s).") % values
+            else:
+                text = _("Due on %(due)s: %(title)s (%(unit)s).") % values
+            link = reverse("plans:task_detail", kwargs={"task_id": task.pk})
+            notes.append(Note(task.assignee_id, Notification.Kind.TASK_DUE, text, link))
+    return notes

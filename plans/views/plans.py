@@ -29,6 +29,7 @@ from plans.models import Candidate, Plan
 from plans.outcomes import Outcome, outcome_of
 from plans.pdf import PdfUnavailable, plan_pdf
 from plans.people import person_name
+from plans.queries.home import selected_without_plan
 from plans.queries.plans import consolidation as consolidation_of
 from plans.queries.plans import plans_with_levels, tasks_with_urgency
 from plans.services import plans as services
@@ -370,4 +371,5 @@ class ConsolidationView(ScopedMixin, TemplateView):
         report = consolidation_of(self.scope)
         # The share counts every plan of the scope; the table shows them a page at a time.
         page = Paginator(report.rows, self.per_page).get_page(self.request.GET.get("page"))
-        return super().get_context_data(report=report, page=page, **kwargs)
+        without_plan = list(selected_without_plan(self.scope)[: self.per_page])
+        return super().get_context_data(report=report, page=page, without_plan=without_plan, **kwargs)

@@ -110,9 +110,14 @@ class TaskDetailView(TaskMixin, TemplateView):
             task=task,
             reports=task.reports.select_related("author"),
             may_report=may_report,
-            report_form=kwargs.pop("report_form", None) or (ProgressReportForm() if may_report else None),
+            report_form=kwargs.pop("report_form", None) or (self.report_form(task) if may_report else None),
             **kwargs,
         )
+
+    def report_form(self, task) -> ProgressReportForm:
+        # "Mark done" on the home page opens this form with the final-report box ticked.
+        final = task.is_open and self.request.GET.get("hoan-thanh") == "1"
+        return ProgressReportForm(initial={"done": final})
 
 
 class TaskReportView(TaskDetailView):
@@ -141,11 +146,15 @@ class TaskReportView(TaskDetailView):
                 reported_on=form.cleaned_data["reported_on"],
                 text=form.cleaned_data["text"],
                 attachment=form.cleaned_data.get("attachment"),
+                final=form.cleaned_data["done"],
             )
         except services.PlanClosedError as error:  # closed meanwhile
             messages.error(request, str(error.args[0]))
             return redirect("plans:task_detail", task_id=task.pk)
-        messages.success(request, _("Your progress report is saved."))
+        if form.cleaned_data["done"]:
+            messages.success(request, _("Your final report is saved and the task is marked done."))
+        else:
+            messages.success(request, _("Your progress report is saved."))
         return redirect("plans:task_detail", task_id=task.pk)
 
 

@@ -37,3 +37,19 @@ document.addEventListener("submit", function (event) {
 document.querySelectorAll(".progress-bar[data-progress]").forEach(function (bar) {
   bar.style.width = bar.dataset.progress + "%";
 });
+
+// A form that failed: its error summary takes the focus, so a phone shows it and a screen
+// reader reads it, and each of its links moves the focus to the field it names.
+(function () {
+  const summary = document.getElementById("error-summary");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();

@@ -107,7 +107,7 @@ def test_refusal_pages_point_the_way_back(client, tree, bob):
     response = client.get(reverse("cells:detail", kwargs={"org_code": tree.b.code}))
     assert response.status_code == 404
     body = response.content.decode()
-    assert f'class="btn btn-primary" href="{reverse("cells:home")}"' in body and "Tân Mỹ" not in body
+    assert f'class="btn btn-primary" href="{reverse("plans:home")}"' in body and "Tân Mỹ" not in body
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
     client.force_login(superuser)
     response = client.get(reverse("cells:tree"))

@@ -50,7 +50,7 @@ def test_gia_mien_2018_has_no_records_not_sixteen_cells_at_zero(demo, client):
 
 def test_the_districts_staff_in_2026_read_where_the_work_went(demo, client):
     client.force_login(Organization.objects.get(code="VL").user_roles.filter(role="staff").get().user)
-    body = client.get(reverse("cells:home"), follow=True).content.decode()
+    body = client.get(reverse("plans:home"), follow=True).content.decode()
     assert 'id="ended-notice"' in body and "30/06/2025" in body
     for name in ("Đảng bộ xã Na Sầm", "Đảng bộ xã Hội Hoan", "Đảng bộ xã Tân Thanh"):
         assert name in body

@@ -123,7 +123,7 @@ def test_staff_of_an_ended_district_land_on_a_page_that_says_where_the_work_went
     dissolve(tree.d, D(2025, 6, 30))
     staff = make_user("hanh", "staff", tree.d)
     client.force_login(staff)
-    response = client.get(reverse("cells:home"), follow=True)
+    response = client.get(reverse("plans:home"), follow=True)
     body = response.content.decode()
     assert 'id="ended-notice"' in body and "Đảng bộ xã Mới" in body
     assert "ended on 30/06/2025" in body

@@ -35,7 +35,7 @@ def test_wrong_password_is_refused_in_vietnamese(client, tree, alice):
 
 def test_right_password_logs_in_and_lands_on_the_users_organization(client, tree, alice):
     response = attempt(client, "alice", PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("cells:home")
+    assert response.status_code == 302 and response.url == reverse("plans:home")
     assert client.session["_auth_user_id"] == str(alice.pk)
 
 

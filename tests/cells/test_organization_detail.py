@@ -33,10 +33,10 @@ def test_dissolved_organization_shows_its_successor_and_the_successor_its_predec
     assert detail(merged.code) in client.get(detail(tree.b.code)).content.decode()
 
 
-def test_home_opens_the_users_own_organization(client, tree, bob):
+def test_home_is_the_roles_dashboard_not_a_redirect(client, tree, bob):
     client.force_login(bob)
-    response = client.get(reverse("cells:home"))
-    assert response.status_code == 302 and response.url == detail(tree.a.code)
+    response = client.get(reverse("plans:home"))
+    assert response.status_code == 200 and "Nặm Bao" in response.content.decode()
 
 
 def test_outside_the_scope_is_not_found(client, tree, bob):

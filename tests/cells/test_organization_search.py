@@ -58,3 +58,15 @@ def test_query_count_is_fixed(client, tree, alice, django_assert_num_queries):
     for n in range(60):
         make_org(f"D-B-S{n}", f"Chi bộ thôn {n}", Kind.CELL, tree.b)
     count_queries()
+
+
+def test_a_grassroots_organization_named_by_the_query_comes_before_cells(client, tree, alice):
+    # Cells whose code carries the commune's name match too, and "chi bo" sorts before "dang bo".
+    for n in range(3):
+        make_org(f"D-B-TANMY-{n}", f"Chi bộ thôn {n}", Kind.CELL, tree.b)
+    make_org("D-B-TANMY-X", "Chi bộ Tân Mỹ 2", Kind.CELL, tree.b)
+    make_org("D-TANMYA", "Đảng bộ xã Tân Mỹ A", Kind.GRASSROOTS_COMMITTEE, tree.d)
+    client.force_login(alice)
+    found = names(search(client, "tan my"))
+    assert found[:2] == ["Đảng bộ xã Tân Mỹ", "Đảng bộ xã Tân Mỹ A"]
+    assert set(found[2:]) == {"Chi bộ Tân Mỹ 2", "Chi bộ thôn 0", "Chi bộ thôn 1", "Chi bộ thôn 2"}

@@ -29,8 +29,9 @@ def test_the_page_lists_every_plan_of_the_scope_with_its_outcome(client, alice, 
     client.force_login(alice)
     client.get(reverse("plans:consolidation"))
 
-    # 1 session, 2 user, 3 role with its organization, 4 plans with unit, lead and both levels
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 role with its organization, 4 plans with unit, lead and both levels,
+    # 5 the units selected but still without a plan
+    with django_assert_num_queries(5):
         response = client.get(reverse("plans:consolidation"))
 
     report = response.context["report"]
@@ -76,3 +77,17 @@ def test_the_level_before_falls_back_to_the_year_before(tree):
 
     assert json.loads(out.getvalue())[0]["level_before"] == "incomplete"
     assert json.loads(out.getvalue())[0]["outcome"] == "improved"
+
+
+def test_units_selected_without_a_plan_are_listed_with_a_link_to_write_it(client, tree, alice):
+    from plans.models import Candidate
+    from tests.plans.factories import make_candidate
+
+    selected = make_candidate(tree.b, 2020, decision=Candidate.Decision.SELECTED, decision_number="35-QĐ/HU")
+    make_candidate(tree.a, 2020)  # pending: not listed
+    client.force_login(alice)
+    response = client.get(reverse("plans:consolidation"))
+    assert response.context["without_plan"] == [selected]
+    body = response.content.decode()
+    assert reverse("plans:plan_create", kwargs={"candidate_id": selected.pk}) in body
+    assert "decision no. 35-QĐ/HU" in body

@@ -52,6 +52,7 @@ def test_from_the_decision_to_the_outcome(page, tree, alice, standing, transacti
     page.select_option("select[name=lead]", str(standing.pk))
     page.select_option("select[name=targets-0-kind]", "regular_meetings")
     page.fill("input[name=targets-0-number]", "12")
+    page.click("button[data-formset-add=targets]")  # a second row, without a round trip
     page.select_option("select[name=targets-1-kind]", "level")
     page.select_option("select[name=targets-1-level]", "good")
     submit(page)

@@ -87,3 +87,26 @@ def test_a_closed_plan_takes_no_reports(client, tree, standing):
     client.post(report_url(task), {"reported_on": "15/03/2018", "text": "muộn"})
 
     assert not ProgressReport.objects.exists()
+
+
+def test_the_assignee_marks_their_own_task_done_with_a_final_report(client, tree, standing):
+    task = make_task(make_plan(tree.a, 2018, state=Plan.State.IN_PROGRESS), assignee=standing)
+    client.force_login(standing)
+    form = client.get(reverse("plans:task_detail", kwargs={"task_id": task.pk}) + "?hoan-thanh=1")
+    assert form.context["report_form"]["done"].value() is True
+
+    response = client.post(report_url(task), {"reported_on": "30/06/2018", "text": "Hoàn thành.", "done": "on"})
+
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.state, task.version, task.updated_by) == (Task.State.DONE, 2, standing)
+    assert ProgressReport.objects.get().text == "Hoàn thành."
+
+
+def test_another_member_cannot_mark_a_task_done(client, tree, standing):
+    task = make_task(make_plan(tree.a, 2018, state=Plan.State.IN_PROGRESS), assignee=standing)
+    client.force_login(make_user("lam", "standing", tree.d))
+    response = client.post(report_url(task), {"reported_on": "30/06/2018", "text": "x", "done": "on"})
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.state == Task.State.OPEN

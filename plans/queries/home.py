@@ -1,0 +1,352 @@
+"""Reads of the home pages: what each role has to do today, scoped to the user.
+
+Each reader costs a fixed number of queries whatever the size of the scope: lists are cut to
+their first rows and counted by the database, figures are aggregates.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from assessments.models import Classification
+from assessments.queries import results_in
+from cells.admission_rules import ceremony_due, full_membership_due
+from cells.compliance import grassroots_of
+from cells.meeting_services import previous_month
+from cells.models import Admission, AdmissionQuota, Meeting, Organization
+from cells.models.tree import year_bounds
+from plans.models import Candidate, Plan, Task
+
+LIST_LIMIT = 10
+AUDIT_ENTRIES = 20
+ADMISSION_HORIZON_DAYS = 30
+
+
+@dataclass
+class Head:
+    """The first rows of a list and how many there are in all."""
+
+    items: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def head(queryset: QuerySet, limit: int = LIST_LIMIT) -> Head:
+    """Two queries: the first `limit` rows, and the count."""
+    return Head(list(queryset[:limit]), queryset.count())
+
+
+def cycle_year(scope: Organization, today: datetime.date) -> tuple[int, bool]:
+    """The year of the cycle: the latest year with classifications in the scope (True), else the
+    current year (False). One query."""
+    latest = Classification.objects.within(scope).aggregate(y=Max("year"))["y"]
+    return (latest, True) if latest else (today.year, False)
+
+
+def pending_candidates(scope: Organization) -> QuerySet:
+    return (
+        Candidate.objects.within(scope)
+        .filter(status=Candidate.Status.PROPOSED, decision=Candidate.Decision.PENDING)
+        .select_related("organization")
+        .order_by("-year", "organization__name_folded", "pk")
+    )
+
+
+def selected_without_plan(scope: Organization) -> QuerySet:
+    """Units the standing committee selected whose plan is not written yet: the staff's next job."""
+    return (
+        Candidate.objects.within(scope)
+        .filter(status=Candidate.Status.PROPOSED, decision=Candidate.Decision.SELECTED, plan__isnull=True)
+        .select_related("organization")
+        .order_by("-year", "organization__name_folded", "pk")
+    )
+
+
+def _overdue(today: datetime.date) -> Q:
+    return Q(state__in=Task.OPEN_STATES, due__lt=today)
+
+
+@dataclass
+class PlanCounts:
+    on_track: int = 0
+    late: int = 0
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_track + self.late + self.done
+
+
+def plan_counts(scope: Organization, today: datetime.date) -> PlanCounts:
+    """Plans not cancelled: done (completed), late (open with an overdue task), on track. One query."""
+    late = Exists(Task.objects.filter(_overdue(today), plan=OuterRef("pk")))
+    rows = (
+        Plan.objects.within(scope)
+        .exclude(state=Plan.State.CANCELLED)
+        .annotate(late=late)
+        .order_by()
+        .values_list("state", "late")
+        .annotate(n=Count("pk"))
+    )
+    counts = PlanCounts()
+    for state, is_late, n in rows:
+        if state == Plan.State.COMPLETED:
+            counts.done += n
+        elif is_late:
+            counts.late += n
+        else:
+            counts.on_track += n
+    return counts
+
+
+def overdue_tasks(scope: Organization, today: datetime.date) -> QuerySet:
+    return (
+        Task.objects.within(scope)
+        .filter(_overdue(today))
+        .exclude(plan__state__in=(Plan.State.COMPLETED, Plan.State.CANCELLED))
+        .select_related("plan__organization", "assignee")
+        .order_by("due", "pk")
+    )
+
+
+@dataclass
+class MeetingMonth:
+    """Cells that existed in a month, and how many recorded a regular meeting in it."""
+
+    month: datetime.date
+    cells: int
+    met: int
+
+    @property
+    def behind(self) -> int:
+        return self.cells - self.met
+
+    @property
+    def has_records(self) -> bool:
+        """A month with no record at all is "no records", not every cell missing its meeting."""
+        return self.met > 0
+
+
+def _month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return month, next_month - datetime.timedelta(days=1)
+
+
+def _cells_in_month(scope: Organization, month: datetime.date) -> QuerySet:
+    return Organization.objects.within(scope).cells().active_between(*_month_bounds(month))
+
+
+def _met_in(month: datetime.date) -> Q:
+    first, last = _month_bounds(month)
+    return Q(meetings__date__gte=first, meetings__date__lte=last, meetings__kind__in=Meeting.REGULAR_KINDS)
+
+
+def meeting_month(scope: Organization, month: datetime.date) -> MeetingMonth:
+    """One query: the cells of the month and those with a regular meeting in it."""
+    totals = _cells_in_month(scope, month).aggregate(
+        cells=Count("pk", distinct=True), met=Count("pk", distinct=True, filter=_met_in(month))
+    )
+    return MeetingMonth(month=month, cells=totals["cells"], met=totals["met"])
+
+
+@dataclass
+class QuotaRow:
+    id: int
+    name: str
+    quota: int
+    admitted: int = 0
+
+
+@dataclass
+class Admissions:
+    year: int
+    rows: list[QuotaRow] = field(default_factory=list)
+    admitted: int = 0
+
+    @property
+    def quota(self) -> int:
+        return sum(row.quota for row in self.rows)
+
+    @property
+    def admitted_against_quota(self) -> int:
+        return sum(min(row.admitted, row.quota) for row in self.rows)
+
+
+def admissions_against_quota(scope: Organization, year: int) -> Admissions:
+    """Per grassroots organization with a quota for the year: admissions decided that year. Two queries."""
+    quotas = (
+        AdmissionQuota.objects.within(scope)
+        .filter(year=year)
+        .grassroots()
+        .order_by("organization__name_folded")
+        .values_list("organization_id", "organization__name", "quota")
+    )
+    result = Admissions(year=year, rows=[QuotaRow(pk, name, quota) for pk, name, quota in quotas])
+    by_id = {row.id: row for row in result.rows}
+    first, last = year_bounds(year)
+    admitted = (
+        Admission.objects.within(scope)
+        .filter(decision_date__gte=first, decision_date__lte=last)
+        .order_by()
+        .values_list("organization__path")
+        .annotate(n=Count("pk"))
+    )
+    for path, n in admitted:
+        result.admitted += n
+        owner = grassroots_of(path, set(by_id))
+        if owner is not None:
+            by_id[owner].admitted += n
+    return result
+
+
+@dataclass
+class StaffHome:
+    year: int
+    year_from_results: bool
+    units: int
+    final: int
+    draft: int
+    pending: Head
+    without_plan: Head
+    plans: PlanCounts
+    overdue: Head
+    meetings: MeetingMonth
+    admissions: Admissions
+
+    @property
+    def unclassified(self) -> int:
+        return max(0, self.units - self.final - self.draft)
+
+
+def staff_home(scope: Organization, today: datetime.date | None = None) -> StaffHome:
+    """Thirteen queries whatever the scope's size."""
+    today = today or timezone.localdate()
+    year, from_results = cycle_year(scope, today)  # 1: the latest year with results
+    states = dict(  # 2: the year's results by state
+        results_in(year=year, root=scope).order_by().values_list("state").annotate(n=Count("pk"))
+    )
+    units = Organization.objects.within(scope).grassroots().active_in(year).count()  # 3: the units of the year
+    return StaffHome(
+        year=year,
+        year_from_results=from_results,
+        units=units,
+        final=states.get(Classification.State.FINAL, 0),
+        draft=states.get(Classification.State.DRAFT, 0),
+        pending=head(pending_candidates(scope)),  # 4, 5
+        without_plan=head(selected_without_plan(scope)),  # 6, 7
+        plans=plan_counts(scope, today),  # 8
+        overdue=head(overdue_tasks(scope, today)),  # 9, 10
+        meetings=meeting_month(scope, previous_month(today)),  # 11
+        admissions=admissions_against_quota(scope, year),  # 12, 13
+    )
+
+
+@dataclass
+class StandingHome:
+    tasks: list
+    plans: list
+    pending: Head
+
+
+def standing_home(scope: Organization, user, today: datetime.date | None = None) -> StandingHome:
+    """Four queries: the member's open tasks, the plans they lead, the candidates awaiting a decision."""
+    today = today or timezone.localdate()
+    tasks = list(
+        Task.objects.within(scope)
+        .filter(assignee=user, state__in=Task.OPEN_STATES)
+        .exclude(plan__state__in=(Plan.State.COMPLETED, Plan.State.CANCELLED))
+        .select_related("plan__organization")
+        .order_by("due", "pk")[:50]
+    )
+    for task in tasks:
+        task.days_left = (task.due - today).days
+        task.overdue_days = -task.days_left
+    plans = list(
+        Plan.objects.within(scope)
+        .filter(lead=user)
+        .exclude(state=Plan.State.CANCELLED)
+        .select_related("organization")
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__state__in=Task.OPEN_STATES)))
+        .order_by("-year", "organization__name_folded")[:20]
+    )
+    return StandingHome(tasks=tasks, plans=plans, pending=head(pending_candidates(scope)))
+
+
+@dataclass
+class AdmissionDeadline:
+    admission: Admission
+    step: str
+    due: datetime.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class SecretaryHome:
+    month: datetime.date
+    cells: list
+    deadlines: list[AdmissionDeadline]
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for cell in self.cells if not cell.met_last_month)
+
+
+def secretary_home(scope: Organization, today: datetime.date | None = None) -> SecretaryHome:
+    """Two queries: the cells with last month's meetings, the admissions under way."""
+    today = today or timezone.localdate()
+    month = previous_month(today)
+    cells = list(
+        _cells_in_month(scope, month)
+        .active_on(today)
+        .annotate(met_last_month=Count("meetings", filter=_met_in(month)), last_meeting=Max("meetings__date"))
+        .order_by("name_folded", "code")[:200]
+    )
+    under_way = (
+        Admission.objects.within(scope)
+        .filter(
+            Q(decision_date__isnull=False, ceremony_date__isnull=True)
+            | Q(ceremony_date__isnull=False, full_membership_date__isnull=True)
+        )
+        .select_related("organization")
+        .order_by("decision_date", "pk")[:200]
+    )
+    horizon = today + datetime.timedelta(days=ADMISSION_HORIZON_DAYS)
+    deadlines = []
+    for admission in under_way:
+        if admission.ceremony_date is None:
+            step, due = "ceremony", ceremony_due(admission)
+        else:
+            step, due = "full_membership", full_membership_due(admission)
+        if due is not None and due <= horizon:
+            deadlines.append(AdmissionDeadline(admission, step, due, (due - today).days))
+    deadlines.sort(key=lambda d: d.due)
+    return SecretaryHome(month=month, cells=cells, deadlines=deadlines)
+
+
+# What an auditor's home lists: the records of the scope (each model knows its way to its organization).
+AUDITED = [Organization, Meeting, AdmissionQuota, Admission, Classification, Candidate, Plan, Task]
+
+
+def latest_changes(scope: Organization, limit: int = AUDIT_ENTRIES) -> list:
+    """The latest audit log entries of records in the scope. One query."""
+    condition = Q()
+    for model in AUDITED:
+        ids = model.objects.within(scope).values("pk")
+        condition |= Q(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=Subquery(ids),
+        )
+    return list(
+        LogEntry.objects.filter(condition).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit]
+    )
