@@ -16,9 +16,9 @@ from cells.models import Organization
 E, G, C, NO = Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.INCOMPLETE
 
 DECISIONS = {
-    2016: ("Số 1015-QĐ/HU", datetime.date(2016, 12, 28)),
-    2017: ("Số 1208-QĐ/HU", datetime.date(2017, 12, 27)),
-    2018: ("Số 1367-QĐ/HU", datetime.date(2018, 12, 26)),
+    2016: ("1015-QĐ/HU", datetime.date(2016, 12, 28)),
+    2017: ("1208-QĐ/HU", datetime.date(2017, 12, 27)),
+    2018: ("1367-QĐ/HU", datetime.date(2018, 12, 26)),
 }
 
 # Units rated excellent each year (by their name in cells.demo); every unit not listed here

@@ -48,14 +48,25 @@ class YearEntryForm(forms.Form):
                     decimal_places=2,
                     localize=True,
                     initial=current.score if current else None,
-                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}),
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": "form-control form-control-sm",
+                            "inputmode": "decimal",
+                            "aria-label": _("Score: %(unit)s") % {"unit": unit.name},
+                        }
+                    ),
                     error_messages={"invalid": _("Write the score as a number from 0 to 100, e.g. 85 or 72,5.")},
                 )
             self.fields[f"note_{unit.pk}"] = forms.CharField(
                 label=_("Note"),
                 required=False,
                 initial=current.note if current else "",
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "aria-label": _("Note: %(unit)s") % {"unit": unit.name},
+                    }
+                ),
             )
             if current is not None and current.state == current.State.FINAL:
                 self.fields[f"reason_{unit.pk}"] = forms.CharField(
@@ -65,6 +76,7 @@ class YearEntryForm(forms.Form):
                         attrs={
                             "class": "form-control form-control-sm",
                             "placeholder": _("Only when changing a final result"),
+                            "aria-label": _("Reason for a correction: %(unit)s") % {"unit": unit.name},
                         }
                     ),
                 )

@@ -32,15 +32,22 @@ def results_in(*, year: int | None, root: Organization | None, kinds=None, final
     return queryset
 
 
+def final_results_in(*, year: int, root: Organization | None) -> QuerySet:
+    """The year's final results of the units that existed that year: what reports count."""
+    return results_in(year=year, root=root).active_in(year).filter(state=Classification.State.FINAL)
+
+
 def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def year_summary(*, year: int, root: Organization | None = None, kinds=None) -> dict:
-    """Counts by level and the good-or-above share, in one query."""
-    counts = dict(results_in(year=year, root=root, kinds=kinds).order_by().values_list("level").annotate(n=Count("pk")))
+def year_summary(*, year: int, root: Organization | None = None, kinds=None, results: QuerySet | None = None) -> dict:
+    """Counts by level and the good-or-above share, in one query; `results` narrows what is counted."""
+    if results is None:
+        results = results_in(year=year, root=root, kinds=kinds)
+    counts = dict(results.order_by().values_list("level").annotate(n=Count("pk")))
     by_level = {level.value: counts.get(level.value, 0) for level in Level}
     total = sum(by_level.values())
     good = sum(by_level[level] for level in GOOD_OR_ABOVE)
@@ -58,11 +65,11 @@ def draft_count(*, year: int | None, root: Organization | None, kinds=None) -> i
     return results_in(year=year, root=root, kinds=kinds, final=False).filter(state=Classification.State.DRAFT).count()
 
 
-def by_sector(*, year: int, root: Organization | None) -> list[dict]:
+def by_sector(*, year: int, root: Organization | None, results: QuerySet | None = None) -> list[dict]:
     """Per sector: counts by level, total and the good-or-above share (one query)."""
-    rows = (
-        results_in(year=year, root=root).order_by().values_list("organization__sector", "level").annotate(n=Count("pk"))
-    )
+    if results is None:
+        results = results_in(year=year, root=root)
+    rows = results.order_by().values_list("organization__sector", "level").annotate(n=Count("pk"))
     sectors = {}
     for sector, level, n in rows:
         sectors.setdefault(sector, {level.value: 0 for level in Level})[level] = n

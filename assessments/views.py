@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -15,6 +16,7 @@ from assessments.rules import gloss, rule_set_for
 from assessments.services import classifications_write
 from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.models import Organization
+from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
 
 FIRST_YEAR = 2000
 
@@ -134,6 +136,7 @@ class YearEntryView(ScopedMixin, TemplateView):
         finalize = request.POST.get("action") == "final"
         for row in form.result_rows:
             row.deciding_body_id = self.organization.pk
+        saved_at = timezone.now()
         result = classifications_write(
             rows=form.result_rows,
             existing={(pk, self.year): c for pk, c in self.existing.items()},
@@ -164,6 +167,8 @@ class YearEntryView(ScopedMixin, TemplateView):
         if finalize:
             text = f"{text} " + _("The results are final; the consolidation candidates are being updated.")
         messages.success(request, text)
+        if finalize and runs_waiting_for_queue(since=saved_at):
+            messages.warning(request, QUEUE_DOWN)
         return redirect(reverse("assessments:year", kwargs={"org_code": self.organization.code, "year": self.year}))
 
     def get_context_data(self, **kwargs):

@@ -1,41 +1,71 @@
-"""Excel exports of the compliance tables (openpyxl, write-only so a large scope streams)."""
+"""Excel exports of the compliance tables, through the shared writer (cells.workbooks).
 
-import io
+The tables' columns and rows are shared with the meeting report (plans.exports).
+"""
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from cells.workbooks import Column, WorkbookWriter, xlsx_response
 
 
-def _response(workbook: Workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _title(organization, year) -> str:
+    return _("Cell meetings in %(year)s: %(scope)s") % {"year": year, "scope": organization.name}
+
+
+def cell_compliance_columns() -> list[Column]:
+    return [
+        Column(_("Code"), 18),
+        Column(_("Cell"), 36),
+        Column(_("Regular"), 10),
+        Column(_("Expected"), 10),
+        Column(_("Themed"), 10),
+        Column(_("Attendance"), 12, percent=True),
+        Column(_("With a higher-level member"), 14),
+    ]
+
+
+def cell_compliance_rows(cells):
+    for cell in cells:
+        yield [cell.code, cell.name, cell.regular, cell.expected_regular, cell.themed, cell.attendance_percent,
+               cell.with_guest]  # fmt: skip
 
 
 def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(year))
-    sheet.append([_("Code"), _("Cell"), _("Regular"), _("Expected"), _("Themed"), _("Attendance"),
-                  _("With a higher-level member")])  # fmt: skip
-    for cell in cells:
-        attendance = round(cell.attendance_percent, 2) if cell.attendance_percent is not None else None
-        sheet.append([cell.code, cell.name, cell.regular, cell.expected_regular, cell.themed, attendance,
-                      cell.with_guest])  # fmt: skip
-    return _response(workbook, f"sinh-hoat-{organization.code}-{year}.xlsx")
+    writer = WorkbookWriter()
+    writer.add_table(
+        sheet=str(year),
+        title=_title(organization, year),
+        columns=cell_compliance_columns(),
+        rows=cell_compliance_rows(cells),
+    )
+    return xlsx_response(writer.content(), f"sinh-hoat-{organization.code}-{year}.xlsx")
 
 
-def grassroots_compliance_xlsx(*, organization, year, groups) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(year))
-    sheet.append([_("Code"), _("Grassroots organization"), _("Cells that met regularly"), _("Cells"),
-                  _("Cells under 10")])  # fmt: skip
+def grassroots_compliance_columns() -> list[Column]:
+    return [
+        Column(_("Code"), 18),
+        Column(_("Grassroots organization"), 36),
+        Column(_("Cells that met regularly"), 14),
+        Column(_("Cells"), 10),
+        Column(_("Cells under 10"), 50, wrap=True),
+    ]
+
+
+def grassroots_compliance_rows(groups):
+    """A year without any meeting record leaves the counts empty: "no records", not "none met"."""
     for group in groups:
         low = ", ".join(f"{cell.name} ({cell.regular})" for cell in group.low_cells) if group.meeting_count else ""
         regular = group.regular_count if group.meeting_count else None
-        sheet.append([group.code, group.name, regular, group.cell_count, low])
-    return _response(workbook, f"sinh-hoat-{organization.code}-{year}.xlsx")
+        yield [group.code, group.name, regular, group.cell_count, low]
+
+
+def grassroots_compliance_xlsx(*, organization, year, groups) -> HttpResponse:
+    writer = WorkbookWriter()
+    writer.add_table(
+        sheet=str(year),
+        title=_title(organization, year),
+        columns=grassroots_compliance_columns(),
+        rows=grassroots_compliance_rows(groups),
+    )
+    return xlsx_response(writer.content(), f"sinh-hoat-{organization.code}-{year}.xlsx")

@@ -6,6 +6,11 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cells.importing import organizations_import
+from cells.models import Run
+from cells.runs import RunFailed, run_progress
 
 FOLDER = "imports"
 KEEP_SECONDS = 24 * 3600
@@ -59,3 +64,30 @@ def _forget_old() -> None:
                 path.unlink()
         except FileNotFoundError:
             pass
+
+
+def organizations_import_work(run: Run) -> dict:
+    """The organization import confirmed on the import page, as a background run.
+
+    The claimed upload stays until the run has an outcome, so a run taken over from a dead
+    worker reads it again (the import is all or nothing: the first attempt wrote nothing).
+    """
+    path = Path(run.params["path"])
+    if not path.exists():
+        raise RunFailed(_("The uploaded file is no longer there. Upload it again."))
+    result = organizations_import(
+        path=path,
+        scope=run.scope,
+        actor=run.requested_by,
+        remote_addr=run.params.get("remote_addr"),
+        progress=lambda percent, step: run_progress(run=run, progress=percent, step=step),
+    )
+    discard(path)
+    if not result.ok:
+        problems = [
+            _("Row %(row)s, column %(column)s: %(message)s")
+            % {"row": error.row or "–", "column": error.column or "–", "message": error.message}
+            for error in result.errors
+        ]
+        raise RunFailed("\n".join(problems[:200]), counts={"errors": len(problems)})
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "moved": result.moved}

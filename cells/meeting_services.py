@@ -1,17 +1,20 @@
 """Writes and rules for cell meetings: saving a record, soft-rule warnings, the monthly reminder."""
 
 import datetime
+import logging
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send
+
+logger = logging.getLogger(__name__)
 
 # Chỉ thị 50-CT/TW and Hướng dẫn 42-HD/BTCTW (2025): meetings last at least 90 minutes, 120 combined.
 MIN_DURATION_FROM = datetime.date(2025, 1, 1)
@@ -100,9 +103,11 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
     """Email each cell's secretaries once about a month without a regular meeting; return emails sent.
 
     A cell's secretaries are the users with the secretary role over the cell itself or a unit
-    above it up to its grassroots organization (the commune secretary). The log row for each
-    cell and month is written before the mail leaves, under a unique constraint: a second run,
-    even a concurrent one, finds the row and sends nothing.
+    above it up to its grassroots organization (the commune secretary); each gets one email
+    listing their cells. The log rows (one per cell and month, under a unique constraint) are
+    inserted, the mails sent, and only then the rows committed: a failed send rolls them back,
+    so the next run sends again instead of losing the reminder. A second run, even a concurrent
+    one (it waits on the unique index, then fails), sends nothing.
     """
     month = month.replace(day=1)
     cells = list(cells_without_regular_meeting(month).order_by("path").only("id", "code", "name", "path"))
@@ -132,17 +137,21 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
         for user_id in users:
             cells_by_user.setdefault(user_id, []).append(cell)
         logs.append(MeetingReminder(organization=cell, month=month, recipients=", ".join(sorted(recipients))))
-    with transaction.atomic():
-        MeetingReminder.objects.bulk_create(logs)
-        notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
-    with override(settings.LANGUAGE_CODE):
-        for email, names in sorted(cells_by_email.items()):
-            subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}
-            body = _(
-                "No regular meeting was recorded in %(month)s for: %(cells)s.\n\n"
-                "If the meeting was held, enter its record; if not, arrange it this month."
-            ) % {"month": month.strftime("%m/%Y"), "cells": ", ".join(names)}
-            send_mail(subject, body, None, [email])
+    try:
+        with transaction.atomic():
+            MeetingReminder.objects.bulk_create(logs)
+            notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
+            with override(settings.LANGUAGE_CODE):
+                for email, names in sorted(cells_by_email.items()):
+                    subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}
+                    body = _(
+                        "No regular meeting was recorded in %(month)s for: %(cells)s.\n\n"
+                        "If the meeting was held, enter its record; if not, arrange it this month."
+                    ) % {"month": month.strftime("%m/%Y"), "cells": ", ".join(names)}
+                    send_mail(subject, body, None, [email])
+    except IntegrityError:
+        logger.info("Meeting reminders for %s: another run sent them", month)
+        return 0
     return len(cells_by_email)
 
 

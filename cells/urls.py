@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cells.views import admissions, meetings, notifications, organizations, watch
+from cells.views import admissions, meetings, notifications, organizations, runs, watch
 
 app_name = "cells"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("to-chuc/", organizations.TreeView.as_view(), name="tree"),
     path("tim-kiem/", organizations.SearchView.as_view(), name="search"),
     path("nhap-to-chuc/", organizations.OrganizationImportView.as_view(), name="import"),
+    path("nhap-to-chuc/lan/<int:run_id>/", organizations.OrganizationImportRunView.as_view(), name="import_run"),
+    path("tien-trinh/<int:run_id>/", runs.RunStatusView.as_view(), name="run_status"),
     path("to-chuc/<str:org_code>/", organizations.OrganizationDetailView.as_view(), name="detail"),
     path("to-chuc/<str:org_code>/nhanh/", organizations.ChildrenView.as_view(), name="children"),
     # Cell meetings

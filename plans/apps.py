@@ -12,5 +12,3 @@ class PlansConfig(AppConfig):
         from plans.receivers import on_results_finalized
 
         results_finalized.connect(on_results_finalized, dispatch_uid="plans.services.candidates.results_finalized")
-        # The reminder task lives outside `tasks.py`; import it so workers register it.
-        from plans import reminders  # noqa: F401

@@ -1,19 +1,21 @@
-"""The plan as a party document (Hướng dẫn 36-HD/VPTW), rendered to PDF by WeasyPrint.
+"""Party documents (Hướng dẫn 36-HD/VPTW) rendered to PDF by WeasyPrint: the plan, and the reports.
 
-A party document is always in Vietnamese, whatever language the reader's screen uses, so its
-fixed wording lives in the template, not in the catalog. WeasyPrint needs Pango from the
-system: when it is missing the view says what to install instead of failing.
+Every document shares one layout: templates/plans/party_document.html with its style in
+static/css/party_document.css (the issuer and the Party at the top, the signature and the
+recipients at the end). A party document is always in Vietnamese, whatever language the
+reader's screen uses, so its fixed wording lives in the templates, not in the catalog.
+WeasyPrint needs Pango from the system: when it is missing the view says what to install
+instead of failing.
 """
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.rules import level_label
+from cells.models import Organization
 from plans.models import Committee, Plan, Target
 from plans.people import person_name
-
-PLAN_STYLESHEET = "css/plan_pdf.css"
 
 COMMITTEE_VI = {
     Committee.ORGANIZATION: "Ban Tổ chức",
@@ -33,8 +35,26 @@ COMMITTEE_OF_BODY = [
 ]
 
 
+# "Huyện ủy" signs "…/HU": the symbol after a document number.
+ISSUER_SYMBOLS = [("Huyện ủy ", "HU"), ("Tỉnh ủy ", "TU"), ("Thị ủy ", "TU"), ("Thành ủy ", "TU"), ("Đảng ủy ", "ĐU")]
+PLACE_PREFIXES = ("Đảng bộ huyện ", "Đảng bộ thị xã ", "Đảng bộ thành phố ", "Đảng bộ tỉnh ", "Đảng bộ xã ", "Đảng bộ ")
+STYLESHEET = "css/party_document.css"
+
+
 class PdfUnavailable(Exception):
     pass
+
+
+def place_name(body_name: str) -> str:
+    """ "Văn Lãng" for "Đảng bộ huyện Văn Lãng": the place printed before the date."""
+    for prefix in PLACE_PREFIXES:
+        if body_name.startswith(prefix):
+            return body_name[len(prefix) :]
+    return body_name
+
+
+def issuer_symbol(issuer: str) -> str:
+    return next((symbol for prefix, symbol in ISSUER_SYMBOLS if issuer.startswith(prefix)), "ĐU")
 
 
 def committee_name(body_name: str) -> str:
@@ -92,6 +112,9 @@ def plan_document_context(plan: Plan) -> dict:
         "above": (above.name if above else "").upper(),
         "issuer": issuer.upper(),
         "issuer_title": issuer,
+        "number": plan.number,
+        "doctype": "KẾ HOẠCH",
+        "summary_line": f"củng cố, kiện toàn {plan.organization.name} năm {plan.year}",
         "date_line": date_line(plan.place or plan.organization.name, date),
         "unit": plan.organization.name,
         "level_before": triggering_label(plan),
@@ -103,20 +126,41 @@ def plan_document_context(plan: Plan) -> dict:
         "targets": [target_sentence(t) for t in plan.targets.all()],
         "tasks": tasks,
         "lead": person_name(plan.lead) if plan.lead_id else "",
+        "signer_name": person_name(plan.lead) if plan.lead_id else "",
         "signer_title": (plan.signer_title or "Phó Bí thư").upper(),
         "recipients": [line.strip(" -") for line in plan.recipients.splitlines() if line.strip(" -")],
     }
 
 
-def plan_html(plan: Plan) -> str:
-    return render_to_string("plans/plan_pdf.html", plan_document_context(plan))
+def report_document_context(scope: Organization, *, summary_line: str) -> dict:
+    """The header and the end of a report (báo cáo) of the standing committee of `scope`, numbered
+    by hand: the number is left blank before its symbol ("Số      -BC/HU")."""
+    above = scope.parent
+    issuer = committee_name(scope.name)
+    return {
+        "above": (above.name if above else "").upper(),
+        "issuer": issuer.upper(),
+        "issuer_title": issuer,
+        "number": f"\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{issuer_symbol(issuer)}",
+        "doctype": "BÁO CÁO",
+        "summary_line": summary_line,
+        "date_line": date_line(place_name(scope.name), timezone.localdate()),
+        "signer_title": "",
+        "signer_name": "",
+        "recipients": [*([f"Ban Thường vụ {committee_name(above.name)} (b/c)"] if above else []), "Lưu Văn phòng"],
+    }
 
 
-def plan_pdf(plan: Plan) -> bytes:
+def document_pdf(template: str, context: dict) -> bytes:
+    """Render a party document to PDF, in Vietnamese whatever the reader's language."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as error:
         raise PdfUnavailable(str(error)) from error
-    # The document's styles live in a static file, like every page's (no inline style anywhere).
-    stylesheet = CSS(filename=finders.find(PLAN_STYLESHEET))
-    return HTML(string=plan_html(plan)).write_pdf(stylesheets=[stylesheet])
+    with translation.override("vi"):
+        html = render_to_string(template, context)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+
+
+def plan_pdf(plan: Plan) -> bytes:
+    return document_pdf("plans/plan_pdf.html", plan_document_context(plan))

@@ -5,11 +5,10 @@ from django.db import transaction
 
 from cells.models import Organization
 from plans.models import JobRun
+from plans.services.candidates import candidates_run_start
 
 
 def on_results_finalized(sender, *, year: int, organization_ids: list[int], **kwargs):
-    from plans.services.candidates import candidates_run_start
-
     # Cells' results do not make candidates: no run when only cells were finalized.
     sample = organization_ids[:900]
     if not Organization.objects.filter(pk__in=sample, kind__in=Organization.GRASSROOTS_KINDS).exists():

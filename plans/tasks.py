@@ -1,38 +1,34 @@
-# --- candidate job (issue 3) -------------------------------------------------------------
-from dataclasses import asdict
+"""The plans app's Celery tasks: thin, they take ids and call one service; safe to run twice."""
 
 from celery import shared_task
 
-from cells.models import Organization
-from plans.models import JobRun
-from plans.services.candidates import candidates_flag, latest_final_year
+from cells.models import Run
+from cells.runs import run_execute, task_name
+from plans.services.candidates import candidates_run_scheduled, candidates_run_work
+from plans.services.plans import reminders_send
 
 # A national year (~55,000 grassroots organizations) takes seconds; the limits catch a stuck run.
+# The broker's visibility timeout (settings) stays above the hard limit.
 CANDIDATE_SOFT_LIMIT = 10 * 60
 CANDIDATE_HARD_LIMIT = 12 * 60
 
 
-@shared_task(name="plans.flag_candidates", soft_time_limit=CANDIDATE_SOFT_LIMIT, time_limit=CANDIDATE_HARD_LIMIT)
-def flag_candidates(*, year: int, scope_id: int | None = None, run_id: int | None = None) -> dict:
-    """Run the candidate job for `year` (in `scope_id`'s subtree, or everywhere). Safe to run twice."""
-    run = JobRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is not None and run.state == JobRun.State.DONE:
-        return run.counts  # a redelivered message: the run already happened
-    scope = Organization.objects.filter(pk=scope_id).first() if scope_id else None
-    return asdict(candidates_flag(year=year, scope=scope, run=run))
+@shared_task(name=task_name(Run.Kind.CANDIDATES), soft_time_limit=CANDIDATE_SOFT_LIMIT, time_limit=CANDIDATE_HARD_LIMIT)
+def candidates_run(*, run_id: int) -> None:
+    """Run a recorded candidate job run; a second message for the same run does nothing."""
+    run_execute(run_id=run_id, work=candidates_run_work)
 
 
 @shared_task(
     name="plans.flag_candidates_scheduled", soft_time_limit=CANDIDATE_SOFT_LIMIT, time_limit=CANDIDATE_HARD_LIMIT
 )
-def flag_candidates_scheduled(*, scope_id: int | None = None) -> dict | None:
-    """The scheduled run (celery beat): the latest year with final results in the scope."""
-    scope = Organization.objects.filter(pk=scope_id).first() if scope_id else None
-    year = latest_final_year(scope=scope)
-    if year is None:
-        return None
-    run = JobRun.objects.create(year=year, scope=scope, trigger=JobRun.Trigger.SCHEDULE)
-    return asdict(candidates_flag(year=year, scope=scope, run=run))
+def flag_candidates_scheduled(*, scope_id: int | None = None) -> None:
+    """The scheduled run of a scope (celery beat, one entry per scope set on the candidates page)."""
+    candidates_run_scheduled(scope_id=scope_id)
 
 
-# --- end of the candidate job --------------------------------------------------------------
+@shared_task(name="plans.send_task_reminders", time_limit=10 * 60, soft_time_limit=9 * 60)
+def send_task_reminders() -> dict:
+    """Daily (celery beat): each task is reminded at most once per day, whatever the number of runs."""
+    result = reminders_send()
+    return {"emails": result.sent_emails, "tasks": result.tasks_reminded}

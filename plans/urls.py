@@ -3,6 +3,7 @@ from django.urls import path
 from plans.views import candidates as views_candidates
 from plans.views import home as home_views
 from plans.views import plans as plan_views
+from plans.views import reports as report_views
 from plans.views import tasks as task_views
 
 app_name = "plans"
@@ -42,4 +43,9 @@ urlpatterns = [
     path("cung-co/nhiem-vu-cua-toi/", task_views.MyTasksView.as_view(), name="my_tasks"),
     path("cung-co/tong-hop/", plan_views.ConsolidationView.as_view(), name="consolidation"),
     # ---- end of issue 4 ----
+    # ---- reports (issue 12) ----
+    path("bao-cao/", report_views.ReportIndexView.as_view(), name="reports"),
+    path("bao-cao/<str:org_code>/<int:year>/", report_views.ReportListView.as_view(), name="report_list"),
+    path("bao-cao/<str:org_code>/<int:year>/<slug:kind>/", report_views.ReportView.as_view(), name="report"),
+    # ---- end of reports ----
 ]

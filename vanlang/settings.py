@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,12 +187,32 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# No task runs longer than this (a task may set a lower limit); the broker's visibility timeout
+# stays above it, so a message is handed to another worker only once its first worker is surely
+# gone. Background runs (cells/runs.py) do not wait for that: the sweep takes them over sooner.
+CELERY_TASK_TIME_LIMIT = 14 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 13 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A request that queues work must answer within 2 s when the broker is down: connect with a short
+# timeout and do not retry the publish (the run stays queued in the database; the sweep sends it).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("VANLANG_BROKER_CONNECT_TIMEOUT", "1"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("VANLANG_BROKER_VISIBILITY_TIMEOUT", str(15 * 60))),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweep of background runs (celery beat, every minute, see cells/runs.py): a queued run is sent
+# again after RESEND_AFTER seconds; a running run with no heartbeat for STALE_AFTER seconds is
+# taken over (a worker beats every HEARTBEAT_SECONDS), at most MAX_ATTEMPTS times.
+VANLANG_RUNS_RESEND_AFTER = int(os.environ.get("VANLANG_RUNS_RESEND_AFTER", "60"))
+VANLANG_RUNS_STALE_AFTER = int(os.environ.get("VANLANG_RUNS_STALE_AFTER", "180"))
+VANLANG_RUNS_HEARTBEAT_SECONDS = int(os.environ.get("VANLANG_RUNS_HEARTBEAT_SECONDS", "20"))
+VANLANG_RUNS_MAX_ATTEMPTS = int(os.environ.get("VANLANG_RUNS_MAX_ATTEMPTS", "3"))
 
 # Every model of the project is audited; the audit log itself and sessions are not.
 AUDITLOG_INCLUDE_ALL_MODELS = True
@@ -204,6 +223,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "contenttypes",
     "django_celery_beat.periodictasks",
+    # Background runs are the job's own log (who asked, when, what it did), written by the job.
+    "cells.run",
+    "plans.jobrun",
     # Authenticator secrets must never be copied into the change log; device setups and sign-ins
     # are in the security log (cells.SecurityEvent), which is not tracked either.
     "otp_totp",
@@ -271,14 +293,9 @@ VANLANG_WEAK_STREAK_YEARS = int(os.environ.get("VANLANG_WEAK_STREAK_YEARS", "3")
 VANLANG_ORGANIZATION_PANELS += ["assessments.panels.classification_panel"]
 VANLANG_ORGANIZATION_PANELS += ["plans.panels.support_plans_panel"]
 
-# The daily reminder of consolidation tasks (plans): beat's database scheduler stores this entry
-# when it starts; the hour (Hà Nội time) comes from the environment.
-CELERY_BEAT_SCHEDULE = {
-    "plans: task reminders": {
-        "task": "plans.send_task_reminders",
-        "schedule": crontab(hour=int(os.environ.get("VANLANG_REMINDER_HOUR", "7")), minute=0),
-    },
-}
+# The hour (Hà Nội time) of the daily reminder of consolidation tasks when its schedule is first
+# created (plans migration 0006); afterwards it is edited in the admin (Periodic tasks).
+VANLANG_REMINDER_HOUR = int(os.environ.get("VANLANG_REMINDER_HOUR", "7"))
 # Production never runs on the development key: fail at start rather than sign sessions with it.
 if not DEBUG and SECRET_KEY == "dev-only-insecure-key-change-me-in-production":
     from django.core.exceptions import ImproperlyConfigured

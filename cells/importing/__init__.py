@@ -53,19 +53,29 @@ class _Abort(Exception):
 
 
 def organizations_import(
-    *, path: str | Path, dry_run: bool = False, scope: Organization | None = None, actor=None, remote_addr=None
+    *,
+    path: str | Path,
+    dry_run: bool = False,
+    scope: Organization | None = None,
+    actor=None,
+    remote_addr=None,
+    progress=None,
 ) -> ImportResult:
     """Import organizations from the CSV or XLSX file at `path`.
 
     With `scope`, every row must end up inside that organization's subtree and nothing outside
     it is changed or shown. `actor` and `remote_addr` go into the audit entries. Returns the
     counts (and a preview of the changes), or the errors when nothing was written.
+    `progress(percent, step)`, if given, hears where the import is (a background run).
     """
     result = ImportResult(dry_run=dry_run)
     plan = Plan()
+    progress = progress or (lambda percent, step: None)
     try:
         # Reading the file takes long at national scale; the transaction starts after it.
+        progress(5, _("Reading the file"))
         read_and_check_rows(path, plan, result)
+        progress(50, _("Checking against the tree and writing"))
         with transaction.atomic(), sqlite_real_parameter_limit():
             if plan.rows:
                 # Checked even when some rows are wrong, so one run lists every problem.

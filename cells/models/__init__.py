@@ -4,6 +4,7 @@ from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.notifications import Notification
 from cells.models.organizations import Organization, UserRole
+from cells.models.runs import Run
 from cells.models.security import SecurityEvent
 from cells.models.tree import PATH_SEPARATOR
 
@@ -16,6 +17,7 @@ __all__ = [
     "MeetingReminder",
     "Notification",
     "Organization",
+    "Run",
     "SecurityEvent",
     "UserRole",
 ]

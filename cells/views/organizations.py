@@ -11,8 +11,9 @@ from cells.access import Perm, ScopedMixin
 from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.lifespan import ended_notice
-from cells.models import Organization
+from cells.models import Organization, Run
 from cells.queries import ancestors_within, children_of, search_organizations
+from cells.runs import QUEUE_DOWN, run_start
 
 
 class TreeView(ScopedMixin, TemplateView):
@@ -122,17 +123,28 @@ class OrganizationImportView(ScopedMixin, TemplateView):
                 _("This file has already been imported, or its preview has expired. Upload it again to check it."),
             )
             return redirect("cells:import")
-        try:
-            result = organizations_import(
-                path=claimed, scope=self.scope, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR")
-            )
-        finally:
-            import_uploads.discard(claimed)
-        if not result.ok:
-            return self.render_to_response(self.get_context_data(result=result, file_name=file_name))
-        messages.success(
-            request,
-            _("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-            % {"file": file_name, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        # A national file takes longer than a request may: the import is a background run,
+        # followed on its own page (which survives a reload).
+        run = run_start(
+            kind=Run.Kind.IMPORT_ORGANIZATIONS,
+            scope=self.scope,
+            user=request.user,
+            params={"path": str(claimed), "file_name": file_name, "remote_addr": request.META.get("REMOTE_ADDR")},
         )
-        return redirect("cells:tree")
+        run.refresh_from_db()
+        if run.waiting_for_queue:
+            messages.warning(request, QUEUE_DOWN)
+        return redirect("cells:import_run", run_id=run.pk)
+
+
+class OrganizationImportRunView(ScopedMixin, TemplateView):
+    """A confirmed organization import: its progress, then what it did or why nothing was written."""
+
+    permission = Perm.MANAGE_ORGANIZATIONS
+    template_name = "cells/organization_import_run.html"
+
+    def get_context_data(self, **kwargs):
+        run = self.get_scoped_or_404(
+            Run.objects.filter(kind=Run.Kind.IMPORT_ORGANIZATIONS).select_related("scope"), pk=self.kwargs["run_id"]
+        )
+        return super().get_context_data(run=run, file_name=run.params.get("file_name", ""), **kwargs)

@@ -151,9 +151,13 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The rows stand in a table under column headings: each input still names itself.
+        # The table's header is far from its cells for a screen reader: each control names its row.
+        index = (self.prefix or "").rsplit("-", 1)[-1]
         for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
+            label = field.label
+            if index.isdigit():
+                label = _("Target %(row)s: %(field)s") % {"row": int(index) + 1, "field": field.label}
+            field.widget.attrs["aria-label"] = label
 
     def clean(self):
         data = super().clean()

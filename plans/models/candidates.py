@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Classification, Level
-from cells.models import Organization
+from cells.models import Organization, Run
 from cells.models.tree import TreeQuerySet
 
 
@@ -78,72 +78,25 @@ class Candidate(models.Model):
         return f"{self.organization} · {self.year}"
 
 
-class JobRun(models.Model):
-    """One run of the candidate job: for which year and scope, who or what started it, how far it got.
+class JobRunQuerySet(TreeQuerySet):
+    pass
 
-    Progress lives in the database, so the page that started a run can follow it whether the
-    task runs in-process (the embedded default) or on a worker.
-    """
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Finished")
-        FAILED = "failed", _("Failed")
+class JobRunManager(models.Manager.from_queryset(JobRunQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Run.Kind.CANDIDATES)
 
-    class Trigger(models.TextChoices):
-        BUTTON = "button", _("Started from the candidates page")
-        SCHEDULE = "schedule", _("Scheduled")
-        FINALIZED = "finalized", _("Results became final")
-        COMMAND = "command", _("Command line")
 
-    tree_organization = "scope"
+class JobRun(Run):
+    """A run of the candidate job: the background-run record (`cells.Run`) of kind "candidates"."""
 
-    year = models.PositiveSmallIntegerField(_("classification year"))
-    scope = models.ForeignKey(
-        Organization,
-        verbose_name=_("scope"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty: every organization."),
-    )
-    trigger = models.CharField(_("started by"), max_length=12, choices=Trigger.choices, default=Trigger.BUTTON)
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("current step"), max_length=255, blank=True)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    objects = TreeQuerySet.as_manager()
+    objects = JobRunManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("candidate job run")
         verbose_name_plural = _("candidate job runs")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100),
-                name="%(app_label)s_%(class)s_progress_percent",
-                violation_error_message=_("Progress is a percentage."),
-            ),
-        ]
 
-    def __str__(self):
-        return f"{self.year} · {self.get_state_display()} · {self.progress}%"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+    def save(self, *args, **kwargs):
+        self.kind = Run.Kind.CANDIDATES
+        super().save(*args, **kwargs)

@@ -17,7 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
-from cells.models import Organization
+from cells.models import Organization, Run
+from cells.runs import run_enqueue, run_execute, run_progress
 from plans.models import Candidate, JobRun
 from plans.services.reasons import REASON_PROVIDERS
 
@@ -34,10 +35,8 @@ class FlagResult:
     unchanged: int = 0
 
 
-def _progress(run: JobRun | None, progress: int, step: str, **fields):
-    if run is None:
-        return
-    JobRun.objects.filter(pk=run.pk).update(progress=progress, step=step, **fields)
+def _progress(run: JobRun | None, progress: int, step: str):
+    run_progress(run=run, progress=progress, step=step)
 
 
 def classification_reason(year: int, label: str) -> str:
@@ -51,13 +50,7 @@ def candidates_flag(*, year: int, scope: Organization | None = None, run: JobRun
     current results of units that may be withdrawn (1), then bulk writes and progress updates.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        try:
-            return _flag(year=year, scope=scope, run=run)
-        except Exception as exc:
-            _progress(
-                run, 100, _("Failed"), state=JobRun.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-            )
-            raise
+        return _flag(year=year, scope=scope, run=run)
 
 
 def inherited_reason(*, name: str, year: int, label: str) -> str:
@@ -147,7 +140,7 @@ def _weaknesses(*, year: int, scope: Organization | None, run) -> tuple[dict[int
 def _flag(*, year, scope, run) -> FlagResult:
     support_year = year + 1
     first_day = datetime.date(support_year, 1, 1)
-    _progress(run, 5, _("Reading the results"), state=JobRun.State.RUNNING, started_at=timezone.now())
+    _progress(run, 5, _("Reading the results"))
     weak, flagged = _weaknesses(year=year, scope=scope, run=run)
     ids = sorted(weak)
 
@@ -251,24 +244,30 @@ def _flag(*, year, scope, run) -> FlagResult:
                 batch_size=BATCH,
             )
         result.created = len(to_create)
-    _progress(
-        run,
-        100,
-        _("Finished"),
-        state=JobRun.State.DONE,
-        counts=asdict(result),
-        finished_at=timezone.now(),
-    )
+    _progress(run, 95, _("Finished"))
     return result
 
 
 def candidates_run_start(*, year: int, scope: Organization | None, user=None, trigger=JobRun.Trigger.BUTTON) -> JobRun:
-    """Record a run and send its task once the transaction commits."""
-    from plans.tasks import flag_candidates
-
+    """Record a run and send its task (by name) once the transaction commits."""
     run = JobRun.objects.create(year=year, scope=scope, requested_by=user, trigger=trigger)
-    flag_candidates.delay_on_commit(year=year, scope_id=scope.pk if scope else None, run_id=run.pk)
+    run_enqueue(run=run)
     return run
+
+
+def candidates_run_work(run: Run) -> dict:
+    """The work of a recorded run (`cells.runs.run_execute` claims it and records the outcome)."""
+    return asdict(candidates_flag(year=run.year, scope=run.scope, run=run))
+
+
+def candidates_run_scheduled(*, scope_id: int | None) -> JobRun | None:
+    """The scheduled run (celery beat): the latest year with final results in the scope, here and now."""
+    scope = Organization.objects.filter(pk=scope_id).first() if scope_id else None
+    year = latest_final_year(scope=scope)
+    if year is None:
+        return None
+    run = JobRun.objects.create(year=year, scope=scope, trigger=JobRun.Trigger.SCHEDULE)
+    return run_execute(run_id=run.pk, work=candidates_run_work)
 
 
 def latest_final_year(*, scope: Organization | None) -> int | None:

@@ -4,13 +4,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
+from cells.runs import QUEUE_DOWN, run_status
+from cells.workbooks import xlsx_response
 from plans.exports import candidates_workbook
 from plans.forms.candidates import CandidateFilterForm, ScheduleForm
 from plans.models import JobRun
@@ -94,13 +96,12 @@ class CandidateExportView(CandidateFilterMixin, ScopedMixin, View):
         year = _support_year(year)
         _form, candidates = self.filtered(year)
         content = candidates_workbook(
-            candidates=candidates, history=queries.level_history(scope=self.scope, year=year), year=year
+            candidates=candidates,
+            history=queries.level_history(scope=self.scope, year=year),
+            year=year,
+            scope=self.scope,
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="ung-vien-cung-co-{year}.xlsx"'
-        return response
+        return xlsx_response(content, f"ung-vien-cung-co-{year}.xlsx")
 
 
 class CandidateRunView(ScopedMixin, View):
@@ -111,7 +112,11 @@ class CandidateRunView(ScopedMixin, View):
     def post(self, request, year):
         year = _support_year(year)
         run = candidates_run_start(year=year - 1, scope=self.scope, user=request.user)
-        messages.info(request, _("The candidate job was started for the %(year)s results.") % {"year": year - 1})
+        run.refresh_from_db()
+        if run.waiting_for_queue:
+            messages.warning(request, QUEUE_DOWN)
+        else:
+            messages.info(request, _("The candidate job was started for the %(year)s results.") % {"year": year - 1})
         return redirect(f"{reverse('plans:candidates_year', kwargs={'year': year})}?run={run.pk}")
 
 
@@ -124,17 +129,7 @@ class CandidateRunStatusView(ScopedMixin, View):
         # The user's own runs, and the runs over everything (started when results become final).
         runs = self.scoped(JobRun.objects.all()) | JobRun.objects.filter(scope__isnull=True)
         run = get_object_or_404(runs, pk=run_id)
-        return JsonResponse(
-            {
-                "state": run.state,
-                "state_label": run.get_state_display(),
-                "progress": run.progress,
-                "step": run.step,
-                "finished": run.finished,
-                "counts": run.counts,
-                "error": run.error,
-            }
-        )
+        return JsonResponse(run_status(run))
 
 
 class CandidateScheduleView(ScopedMixin, View):

@@ -27,7 +27,7 @@ from plans.forms.plans import (
 )
 from plans.models import Candidate, Plan
 from plans.outcomes import Outcome, outcome_of
-from plans.pdf import PdfUnavailable, plan_pdf
+from plans.pdf import PdfUnavailable, place_name, plan_pdf
 from plans.people import person_name
 from plans.queries.home import selected_without_plan
 from plans.queries.plans import consolidation as consolidation_of
@@ -37,17 +37,10 @@ from plans.services import plans as services
 Role = UserRole.Role
 
 
-PLACE_PREFIXES = ("Đảng bộ huyện ", "Đảng bộ thị xã ", "Đảng bộ thành phố ", "Đảng bộ tỉnh ", "Đảng bộ xã ", "Đảng bộ ")
-
-
 def default_place(organization: Organization) -> str:
     """ "Văn Lãng" for a unit under "Đảng bộ huyện Văn Lãng": the place printed before the date."""
     upper = organization.parent
-    name = upper.name if upper else organization.name
-    for prefix in PLACE_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return place_name(upper.name if upper else organization.name)
 
 
 class CandidateMixin(ScopedMixin):

@@ -1,12 +1,15 @@
-// Tree branches load their children when opened, so a national tree never renders whole.
-document.addEventListener("toggle", function (event) {
-  const details = event.target;
-  if (!(details instanceof HTMLDetailsElement) || !details.open || !details.dataset.src || details.dataset.loaded) {
-    return;
-  }
-  details.dataset.loaded = "1";
-  const holder = details.querySelector(".branch");
-  fetch(details.dataset.src, { credentials: "same-origin" })
+// Tree branches load their children when opened, so a national tree never renders whole. The
+// toggle is a button beside the unit's link (not a <summary> around it: no control in a control).
+document.addEventListener("click", function (event) {
+  const toggle = event.target.closest(".tree-toggle");
+  if (!toggle) { return; }
+  const holder = document.getElementById(toggle.getAttribute("aria-controls"));
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  holder.hidden = !open;
+  if (!open || toggle.dataset.loaded) { return; }
+  toggle.dataset.loaded = "1";
+  fetch(toggle.dataset.src, { credentials: "same-origin" })
     .then(function (response) {
       // Redirected: the session has ended and this is the login page, not a branch. Reload, so
       // the user logs in again and comes back here.
@@ -16,10 +19,26 @@ document.addEventListener("toggle", function (event) {
     })
     .then(function (html) { if (html !== null) { holder.innerHTML = html; } })
     .catch(function () {
-      delete details.dataset.loaded;
+      delete toggle.dataset.loaded;
       holder.textContent = holder.dataset.error;
     });
-}, true);
+});
+
+// A table wider than the screen scrolls sideways: keyboard users must be able to reach it.
+function focusableScrollers() {
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    const scrolls = box.scrollWidth > box.clientWidth;
+    const hasFocusable = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+    if (scrolls && !hasFocusable && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      const caption = box.querySelector("caption");
+      const heading = box.previousElementSibling;
+      box.setAttribute("aria-label", (caption || heading || box).textContent.trim().slice(0, 80));
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
 
 // A form submitted once is not submitted again by a second click on a slow connection.
 document.addEventListener("submit", function (event) {

@@ -202,3 +202,25 @@ def test_saving_warns_when_excellent_units_exceed_20_percent_of_good_ones(client
     )
     assert "should not exceed 20%" in response.content.decode()
     assert Classification.objects.count() == 2  # a guideline, not a rule: saved
+
+
+def test_results_made_final_with_the_queue_down_are_saved_and_say_the_job_will_follow(transactional_db, client, alice):
+    """The broker cannot be reached: the results are final all the same, the candidate job is
+    recorded as queued (the sweep sends it when the queue is back), and the page says so."""
+    from cells.models import Run
+    from tests.conftest import make_org as org
+    from tests.throwaway import app_on_broker, free_port
+    from vanlang.celery import app
+
+    district = Organization.objects.get(code="D")
+    unit = org("D-Z", "Đảng bộ xã Zê", Organization.Kind.GRASSROOTS_COMMITTEE, district, "commune")
+    client.force_login(alice)
+    with app_on_broker(app, f"redis://127.0.0.1:{free_port()}/0"):
+        app.conf.task_always_eager = False  # restored by the autouse celery_in_process fixture
+        response = client.post(url(district, 2018), {f"level_{unit.pk}": "complete", "action": "final"}, follow=True)
+    assert response.status_code == 200
+    assert Classification.objects.get(organization=unit).state == "final"
+    run = Run.objects.get()
+    assert (run.kind, run.state, run.sent_at) == ("candidates", "queued", None)
+    body = response.content.decode()
+    assert "The work queue cannot be reached right now" in body

@@ -20,6 +20,14 @@ def shoot(page, name):
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
+def open_branch(page, name):
+    """The button beside a unit's link opens its branch."""
+    toggle = page.locator(".tree-node", has=page.get_by_role("link", name=name, exact=True)).locator(".tree-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+
+
 def log_out(page):
     page.locator("form[action='/dang-xuat/'] button").click()
     page.wait_for_url(re.compile(r"/dang-nhap/$"))
@@ -58,9 +66,8 @@ def test_tree_branches_load_when_opened(page, tree, alice):
     browser_login(page, "alice")
     page.goto(page.base_url + "/to-chuc/")
     assert page.get_by_text("Chi bộ Nặm Bao").count() == 0
-    branch = page.locator("details", has=page.get_by_role("link", name="Đảng bộ xã Gia Miễn"))
     with page.expect_response(re.compile(r"/to-chuc/D-A/nhanh/$")) as response:
-        branch.locator("summary").click()
+        open_branch(page, "Đảng bộ xã Gia Miễn")
     assert response.value.status == 200
     page.get_by_role("link", name="Chi bộ Nặm Bao").wait_for()
     assert page.get_by_role("link", name="Chi bộ Bản Làn").is_visible()
@@ -76,7 +83,7 @@ def test_branch_opened_after_the_session_ended_leads_to_the_login_page(page, tre
     browser_login(page, "alice")
     page.goto(page.base_url + "/to-chuc/")
     page.context.clear_cookies()
-    page.locator("details", has=page.get_by_role("link", name="Đảng bộ xã Gia Miễn")).locator("summary").click()
+    open_branch(page, "Đảng bộ xã Gia Miễn")
     page.wait_for_url(re.compile(r"/dang-nhap/\?next=/to-chuc/$"))
     assert page.locator("input[name=password]").is_visible()
 
@@ -131,8 +138,7 @@ def test_demo_logins_work_and_the_demo_scope_holds(page, transactional_db):
     browser_login(page, "canbo", DEMO_PASSWORD)
     page.goto(page.base_url + "/to-chuc/")
     shoot(page, "demo-tree")
-    branch = page.locator("details", has=page.get_by_role("link", name="Đảng bộ xã Tân Mỹ", exact=True))
-    branch.locator("summary").click()
+    open_branch(page, "Đảng bộ xã Tân Mỹ")
     page.get_by_role("link", name="Chi bộ Pò Cại").wait_for()
     assert page.get_by_role("link", name="Chi bộ Nà Mò").is_visible()
 

@@ -1,5 +1,6 @@
 """`manage.py import_organizations` and the service behind it (cells.importing)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -183,7 +184,7 @@ def test_the_same_file_again_changes_nothing(tmp_path, writer):
     assert "Created: 0, updated: 0, unchanged: 9." in out
     assert snapshot() == before
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
-    assert writes == []
+    assert [sql for sql in writes if '"cells_run"' not in sql] == []  # only the run's own record
 
 
 @pytest.mark.django_db
@@ -424,8 +425,9 @@ def test_a_missing_file_is_refused(tmp_path):
 def test_the_command_exits_with_status_1(tmp_path):
     path = tmp_path / "orgs.csv"
     path.write_text("code,name\nA,B\n", encoding="utf-8")
-    # The file is refused before the database is touched; an empty SQLite file will do.
+    # A database of its own: the command records its run (failed) there.
     env = {**os.environ, "DJANGO_LANGUAGE_CODE": "en", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT, env=env, check=True)
 
     finished = subprocess.run(
         [sys.executable, "manage.py", "import_organizations", str(path)],
@@ -437,6 +439,12 @@ def test_the_command_exits_with_status_1(tmp_path):
 
     assert finished.returncode == 1
     assert "lacks the column(s) kind, parent_code" in finished.stderr
+    runs = subprocess.run(
+        [sys.executable, "manage.py", "job_runs", "--json"], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    [run] = json.loads(runs.stdout)
+    assert (run["kind"], run["state"]) == ("import_organizations", "failed")
+    assert "lacks the column(s) kind, parent_code" in run["error"]
 
 
 # Scale: the queries grow with the number of batches, not of rows.

@@ -72,12 +72,13 @@ def test_the_tables_export_to_excel(client, tree, alice):
     response = client.get(url(tree.a), {"xuat": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][:5] == ("D-A-1", "Chi bộ Nặm Bao", 6, 12, 0)
+    assert rows[0][0] == "Cell meetings in 2016: Đảng bộ xã Gia Miễn"  # the title row, then the header
+    assert rows[2][:5] == ("D-A-1", "Chi bộ Nặm Bao", 6, 12, 0)
     rows = list(
         load_workbook(io.BytesIO(client.get(url(tree.d), {"xuat": "xlsx"}).content)).active.iter_rows(values_only=True)
     )
-    assert [row[0] for row in rows[1:]] == ["D-A", "D-B"]
-    assert rows[1][2:4] == (1, 2)
+    assert [row[0] for row in rows[2:]] == ["D-A", "D-B"]
+    assert rows[2][2:4] == (1, 2)
 
 
 def test_a_year_out_of_the_calendar_is_404(client, tree, alice):

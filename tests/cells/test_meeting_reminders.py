@@ -51,6 +51,25 @@ def test_the_task_is_safe_to_run_twice(tree):
     assert MeetingReminder.objects.filter(month=MARCH).count() == 4
 
 
+def test_a_failed_send_logs_nothing_so_the_next_run_sends_it(tree, monkeypatch):
+    import pytest
+
+    secretaries(tree)
+
+    def refused(subject, body, sender, to):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("cells.meeting_services.send_mail", refused)
+    with pytest.raises(ConnectionRefusedError):
+        meeting_reminders_send(month=MARCH)
+    assert not MeetingReminder.objects.exists()
+
+    monkeypatch.undo()
+    assert meeting_reminders_send(month=MARCH) == 2
+    assert meeting_reminders_send(month=MARCH) == 0
+    assert len(mail.outbox) == 2
+
+
 def test_previous_month():
     assert previous_month(D(2018, 1, 2)) == D(2017, 12, 1)
     assert previous_month(D(2018, 3, 31)) == D(2018, 2, 1)

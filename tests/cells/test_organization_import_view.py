@@ -1,12 +1,14 @@
 """The organization import page: upload, problems or preview, confirm; inside the user's scope."""
 
+from pathlib import Path
+
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cells.models import Organization
+from cells.models import Organization, Run
 from tests.cells.importfiles import HEADER, write_csv, write_xlsx
 from tests.conftest import browser_login
 
@@ -17,6 +19,15 @@ URL = reverse("cells:import")
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def runs_at_once(monkeypatch, django_capture_on_commit_callbacks):
+    """The confirmed import is a background run sent when the request's transaction commits; the
+    test's transaction never commits, so send it as the request ends, as it would be."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
 
 
 @pytest.fixture
@@ -88,8 +99,15 @@ def test_preview_then_confirm_imports_with_the_user_as_actor(staff, alice, media
 
     confirmed = staff.post(URL, {"token": token}, follow=True)
 
-    assert confirmed.redirect_chain == [(reverse("cells:tree"), 302)]
+    run = Run.objects.get(kind=Run.Kind.IMPORT_ORGANIZATIONS)
+    assert confirmed.redirect_chain == [(reverse("cells:import_run", kwargs={"run_id": run.pk}), 302)]
     assert "orgs.csv imported: 3 created, 0 updated, 0 unchanged." in confirmed.content.decode()
+    assert (run.state, run.requested_by, run.scope, run.counts["created"]) == (
+        "done",
+        alice,
+        alice.vanlang_role.organization,
+        3,
+    )
     hoang_viet = Organization.objects.get(code="D-C")
     cell = Organization.objects.get(code="D-C-1")
     assert cell.parent == hoang_viet and cell.path == f"{hoang_viet.path}{cell.pk}/"
@@ -282,7 +300,12 @@ def test_import_in_the_browser(page, alice, tmp_path):
     assert page.locator("#import-preview tbody tr").count() == 3
 
     page.click("input[name=token] ~ button[type=submit]")
-    page.wait_for_url("**" + reverse("cells:tree"))
+    page.wait_for_url("**/nhap-to-chuc/lan/*/")
 
-    assert page.locator(".alert-success").count() == 1
+    page.locator("#import-done").wait_for()
+    assert page.evaluate("document.getElementById('run-bar').style.width") == "100%"
+    page.reload()  # the run's own page: reloading shows the same outcome
+    assert page.locator("#import-done").count() == 1
+    Path("/tmp/vanlang-screens").mkdir(exist_ok=True)
+    page.screenshot(path="/tmp/vanlang-screens/import-run.png", full_page=True)
     assert Organization.objects.filter(code__in=["D-A-3", "D-C", "D-C-1"]).count() == 3

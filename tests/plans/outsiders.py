@@ -32,4 +32,6 @@ OUTSIDER_KWARGS = {
     "plan_id": (lambda tree: _plan(tree).pk, True),
     "task_id": (lambda tree: _task(tree).pk, True),
     "report_id": (lambda tree: _report(tree).pk, True),
+    # ---- issue 12: reports; the kind only selects which report of the unit to show ----
+    "kind": (lambda tree: "xep-loai", False),
 }

@@ -10,9 +10,10 @@ from django.utils import translation
 
 from assessments.models import Classification
 from cells.models import Organization
+from cells.runs import run_here
 from plans.models import Candidate, JobRun
 from plans.services import reasons as candidates_reasons
-from plans.services.candidates import candidates_flag
+from plans.services.candidates import candidates_flag, candidates_run_work
 from tests.assessments.factories import classify
 from tests.conftest import make_org
 
@@ -130,8 +131,7 @@ def test_a_scoped_run_touches_only_its_subtree(tree):
 def test_progress_is_recorded_on_the_run(tree):
     classify(tree.a, 2018, "complete")
     run = JobRun.objects.create(year=2018, scope=tree.d)
-    candidates_flag(year=2018, scope=tree.d, run=run)
-    run.refresh_from_db()
+    run = run_here(run=run, work=candidates_run_work)
     assert (run.state, run.progress) == (JobRun.State.DONE, 100)
     assert run.counts["created"] == 1 and run.started_at and run.finished_at
 
@@ -396,10 +396,9 @@ def test_a_failed_run_is_recorded_with_its_error_and_writes_nothing(tree, monkey
         raise RuntimeError("the meeting records cannot be read")
 
     monkeypatch.setattr("plans.services.candidates.REASON_PROVIDERS", [broken])
-    run = JobRun.objects.create(year=2018, scope=tree.d)
-    with pytest.raises(RuntimeError):
-        candidates_flag(year=2018, scope=tree.d, run=run)
-    run.refresh_from_db()
-    assert (run.state, run.progress) == (JobRun.State.FAILED, 100)
+    with pytest.raises(RuntimeError):  # the service itself raises; the run records it
+        candidates_flag(year=2018, scope=tree.d)
+    run = run_here(run=JobRun.objects.create(year=2018, scope=tree.d), work=candidates_run_work)
+    assert run.state == JobRun.State.FAILED
     assert "cannot be read" in run.error and run.finished_at
     assert not Candidate.objects.exists()

@@ -54,8 +54,12 @@ def test_excel_export_has_the_filtered_rows(client, alice, flagged):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][0] == "D-A"
-    assert "Hoàn thành nhiệm vụ" in rows[1][5] and "2017: Hoàn thành nhiệm vụ" in rows[1][6]
+    assert rows[0][0] == "Consolidation candidates for 2019: Đảng bộ huyện Đông"
+    assert len(rows) == 3 and rows[1][0] == "Code" and rows[2][0] == "D-A"
+    assert "Hoàn thành nhiệm vụ" in rows[2][5] and "2017: Hoàn thành nhiệm vụ" in rows[2][6]
+    # The header stays in view and filters; the columns are wide enough to read.
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref == "A2:J3"
+    assert sheet.column_dimensions["B"].width >= 30
 
 
 def test_the_button_runs_the_job_and_shows_the_run(client, tree, alice, django_capture_on_commit_callbacks):

@@ -2,8 +2,9 @@
 
 import pytest
 
+from cells.runs import run_here
 from plans.models import JobRun
-from plans.services.candidates import candidates_flag
+from plans.services.candidates import candidates_run_work
 from tests.assessments.factories import classify
 from tests.conftest import browser_login
 
@@ -11,7 +12,7 @@ from tests.conftest import browser_login
 @pytest.mark.browser
 def test_the_page_follows_a_running_job_until_it_finishes(page, tree, alice):
     classify(tree.a, 2018, "complete")
-    run = JobRun.objects.create(year=2018, scope=tree.d, state=JobRun.State.RUNNING, progress=30, step="…")
+    run = JobRun.objects.create(year=2018, scope=tree.d, progress=30, step="…")  # queued, as a worker finds it
     browser_login(page, "alice")
     page.goto(page.base_url + "/ung-vien/2019/")
     # Drawn from data-progress by static/js/vanlang.js: the Content-Security-Policy refuses inline styles.
@@ -19,7 +20,7 @@ def test_the_page_follows_a_running_job_until_it_finishes(page, tree, alice):
     assert page.locator("#candidate-D-A").count() == 0
 
     # What a worker would do meanwhile: the page, polling, picks it up and reloads.
-    candidates_flag(year=2018, scope=tree.d, run=run)
+    run_here(run=run, work=candidates_run_work)
     page.locator("#candidate-D-A").wait_for()
     assert page.evaluate("document.getElementById('run-bar').style.width") == "100%"
     assert "1" in page.locator("#run-counts").inner_text()

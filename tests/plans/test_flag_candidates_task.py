@@ -23,13 +23,13 @@ def test_the_button_path_runs_in_process_by_default(tree, alice, django_capture_
 
 
 def test_a_redelivered_message_does_nothing(tree, django_capture_on_commit_callbacks):
-    from plans.tasks import flag_candidates
+    from plans.tasks import candidates_run
 
     classify(tree.a, 2018, "complete")
     with django_capture_on_commit_callbacks(execute=True):
         run = candidates_run_start(year=2018, scope=tree.d)
     Candidate.objects.all().delete()
-    flag_candidates.delay(year=2018, scope_id=tree.d.pk, run_id=run.pk)
+    candidates_run.delay(run_id=run.pk)
     assert not Candidate.objects.exists()
 
 

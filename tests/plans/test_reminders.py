@@ -7,8 +7,8 @@ from django.core import mail
 from django.db import IntegrityError
 
 from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
-from plans.reminders import send_task_reminders
 from plans.services.plans import reminders_send
+from plans.tasks import send_task_reminders
 from tests.plans.factories import make_plan, make_task
 
 TODAY = datetime.date(2018, 6, 20)
@@ -94,19 +94,26 @@ def test_a_committee_without_an_address_is_skipped(tasks):
     assert result.tasks_reminded == 1
 
 
-def test_beat_stores_the_daily_schedule_when_it_starts(db):
-    from django_celery_beat.models import PeriodicTask
+def test_the_daily_schedule_exists_and_beat_starting_keeps_an_admin_edit(db, monkeypatch):
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
 
     from vanlang.celery import app
 
-    # What beat's database scheduler does with the configured schedule when it starts.
-    for name, entry in app.conf.beat_schedule.items():
-        DatabaseScheduler.Entry.from_entry(name, app=app, **entry)
-
-    task = PeriodicTask.objects.get(task="plans.send_task_reminders")
+    task = PeriodicTask.objects.get(task="plans.send_task_reminders")  # created by a migration, once
     assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("7", "0")
     assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
+    assert not app.conf.beat_schedule  # nothing in the settings that beat would write back
+
+    # Staff move it to 09:30 in the admin; then beat starts (its database scheduler loads).
+    task.crontab = CrontabSchedule.objects.create(minute="30", hour="9", timezone="Asia/Ho_Chi_Minh")
+    task.save()
+    # Beat drops stale connections between ticks; in a test transaction that would end the test's own.
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
+    DatabaseScheduler(app=app, lazy=False)
+
+    task.refresh_from_db()
+    assert (task.crontab.hour, task.crontab.minute) == ("9", "30")
 
 
 def test_two_runs_at_the_same_moment_still_remind_once(transactional_db, tree, standing, settings):

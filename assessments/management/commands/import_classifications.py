@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.imports import classifications_import
+from cells.models import Run
+from cells.runs import run_command
 from cells.tabular import TabularFileError
 
 
@@ -17,7 +19,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = classifications_import(path=options["file"], dry_run=options["dry_run"])
+            if options["dry_run"]:
+                report = classifications_import(path=options["file"], dry_run=True)
+            else:
+                # Final results queue the candidate job: with the queue down its run stays queued
+                # (the sweep sends it when the queue is back) and the import still succeeds.
+                _run, report = run_command(
+                    kind=Run.Kind.IMPORT_CLASSIFICATIONS,
+                    params={"file": str(options["file"])},
+                    call=lambda: classifications_import(path=options["file"]),
+                    counts=lambda report: {
+                        "rows": report.rows,
+                        "created": report.written.created,
+                        "updated": report.written.updated,
+                        "unchanged": report.written.unchanged,
+                    },
+                    errors=lambda report: report.errors,
+                )
         except TabularFileError as exc:
             raise CommandError(str(exc)) from exc
         for warning in report.warnings:

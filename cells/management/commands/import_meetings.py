@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cells.meeting_import import meetings_import
+from cells.models import Run
+from cells.runs import run_command
 from cells.tabular import TabularFileError
 
 
@@ -19,7 +21,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run=False, **options):
         try:
-            result = meetings_import(path=file, dry_run=dry_run)
+            if dry_run:
+                result = meetings_import(path=file, dry_run=True)
+            else:
+                _run, result = run_command(
+                    kind=Run.Kind.IMPORT_MEETINGS,
+                    params={"file": str(file)},
+                    call=lambda: meetings_import(path=file),
+                    counts=lambda result: {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                    errors=lambda result: result.errors,
+                )
         except TabularFileError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         if result.errors:

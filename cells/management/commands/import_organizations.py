@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cells.importing import organizations_import
+from cells.models import Run
+from cells.runs import run_command
 
 
 class Command(BaseCommand):
@@ -15,7 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
 
     def handle(self, *args, file, dry_run=False, **options):
-        result = organizations_import(path=file, dry_run=dry_run)
+        if dry_run:
+            result = organizations_import(path=file, dry_run=True)
+        else:
+            _run, result = run_command(
+                kind=Run.Kind.IMPORT_ORGANIZATIONS,
+                params={"file": str(file)},
+                call=lambda: organizations_import(path=file),
+                counts=lambda result: {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+                errors=lambda result: result.errors,
+            )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

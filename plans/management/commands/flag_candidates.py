@@ -1,11 +1,12 @@
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cells.models import Organization
+from cells.runs import run_here
 from plans.models import Candidate, JobRun
-from plans.services.candidates import candidates_flag
+from plans.services.candidates import candidates_run_work
 
 
 class Command(BaseCommand):
@@ -18,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         year = options["year"]
         run = JobRun.objects.create(year=year, trigger=JobRun.Trigger.COMMAND)
-        result = candidates_flag(year=year, run=run)
+        run = run_here(run=run, work=candidates_run_work)
+        if run.state != JobRun.State.DONE:
+            raise CommandError(_("The candidate job failed: %(error)s") % {"error": run.error})
         candidates = (
             Candidate.objects.filter(
                 year=year + 1,
@@ -37,7 +40,12 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             _("Candidates for %(year)s: %(count)s (%(created)s new, %(withdrawn)s withdrawn).")
-            % {"year": year + 1, "count": len(rows), "created": result.created, "withdrawn": result.withdrawn}
+            % {
+                "year": year + 1,
+                "count": len(rows),
+                "created": run.counts["created"],
+                "withdrawn": run.counts["withdrawn"],
+            }
         )
         for row in rows:
             self.stdout.write(f"  {row['code']:<24} {row['name']}")

@@ -1,0 +1,293 @@
+"""The four reports of a scope and a year: on screen, as a workbook read back with openpyxl and as a
+party document read back with pypdf; final results of units active in the year only; fixed queries."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessments.models import Classification
+from cells.models import AdmissionQuota, Organization
+from tests.assessments.factories import classify
+from tests.cells.factories import make_admission, make_meeting
+from tests.conftest import make_org
+from tests.plans.factories import make_plan
+
+KINDS = ["xep-loai", "cung-co", "sinh-hoat", "phat-trien-dang"]
+
+
+def url(org, year, kind, **query):
+    address = reverse("plans:report", kwargs={"org_code": org.code, "year": year, "kind": kind})
+    return address + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def workbook(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content))
+
+
+def rows_of(sheet):
+    return list(sheet.iter_rows(values_only=True))
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def assert_table_layout(sheet, title_start):
+    """Every sheet: the title row, then the header frozen under it with a filter, columns sized."""
+    assert str(sheet["A1"].value).startswith(title_start), sheet["A1"].value
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.column_dimensions["A"].width >= 10
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    return Organization.objects.get(code="VL")
+
+
+@pytest.fixture
+def canbo(demo, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="canbo"))
+    return client
+
+
+@pytest.mark.vietnamese
+def test_the_demo_2018_classification_reads_49_of_53_in_every_format(canbo, demo):
+    screen = canbo.get(url(demo, 2018, "xep-loai")).content.decode()
+    assert "49/53 = 92,45%" in screen
+
+    book = workbook(canbo.get(url(demo, 2018, "xep-loai", format="xlsx")))
+    summary = book["Tổng hợp"]
+    assert_table_layout(summary, "Xếp loại chất lượng tổ chức cơ sở đảng năm 2018: Đảng bộ huyện Văn Lãng")
+    figures = {row[0]: row[1:] for row in rows_of(summary)[2:]}
+    good = figures["Hoàn thành tốt nhiệm vụ trở lên"]
+    assert good[0] == 49 and isinstance(good[0], int)
+    share = next(row[2] for row in summary.iter_rows(min_row=3) if row[0].value == "Hoàn thành tốt nhiệm vụ trở lên")
+    assert share.value == pytest.approx(0.9245) and share.number_format == "0.00%"  # shown as 92,45%
+    assert figures["Đã xếp loại (kết quả chính thức)"][0] == 53
+    assert figures["Hoàn thành xuất sắc nhiệm vụ"][0] + figures["Hoàn thành tốt nhiệm vụ"][0] == 49
+    units = book["Danh sách"]
+    assert_table_layout(units, "Xếp loại chất lượng")
+    listed = rows_of(units)[2:]
+    assert len(listed) == 53
+    tan_my = next(row for row in listed if row[1] == "Đảng bộ xã Tân Mỹ")
+    assert tan_my[4] == "Hoàn thành tốt nhiệm vụ"
+    sectors = rows_of(book["Theo loại hình"])[2:]
+    assert sum(row[5] for row in sectors) == 53
+
+    text = pdf_text(canbo.get(url(demo, 2018, "xep-loai", format="pdf")))
+    for expected in [
+        "ĐẢNG BỘ TỈNH LẠNG SƠN",
+        "HUYỆN ỦY VĂN LÃNG",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "-BC/HU",
+        "BÁO CÁO",
+        "Kết quả đánh giá, xếp loại chất lượng tổ chức cơ sở đảng năm 2018",
+        "49/53 = 92,45%",
+        "Đảng bộ xã Tân Mỹ",
+        "T/M BAN THƯỜNG VỤ",
+        "Nơi nhận:",
+    ]:
+        assert expected in text, expected
+
+
+@pytest.mark.vietnamese
+def test_the_demo_consolidation_2018_shows_tan_my_improved(canbo, demo):
+    screen = canbo.get(url(demo, 2018, "cung-co")).content.decode()
+    assert "Đảng bộ xã Tân Mỹ" in screen and "1/1 = 100,00%" in screen
+
+    book = workbook(canbo.get(url(demo, 2018, "cung-co", format="xlsx")))
+    assert_table_layout(book["Tổng hợp"], "Củng cố tổ chức cơ sở đảng năm 2018")
+    figures = {row[0]: row[1:] for row in rows_of(book["Tổng hợp"])[2:]}
+    assert figures["Được chọn để củng cố"][0] == 1 and figures["Tiến bộ"][0] == 1
+    candidates = rows_of(book["Đơn vị cần củng cố"])[2:]
+    tan_my = next(row for row in candidates if row[1] == "Đảng bộ xã Tân Mỹ")
+    assert tan_my[2] == "Hoàn thành nhiệm vụ" and tan_my[9] == "Hoàn thành tốt nhiệm vụ" and tan_my[10] == "Tiến bộ"
+    assert isinstance(tan_my[6], datetime.datetime)  # the decision date is a date cell
+
+    text = pdf_text(canbo.get(url(demo, 2018, "cung-co", format="pdf")))
+    assert "Kết quả củng cố, kiện toàn tổ chức cơ sở đảng năm 2018" in text
+    assert "Đảng bộ xã Tân Mỹ" in text and "1/1 = 100,00%" in text
+
+
+@pytest.mark.vietnamese
+def test_the_demo_meeting_report_reads_the_cells_of_gia_mien(canbo, demo):
+    gia_mien = Organization.objects.get(name="Đảng bộ xã Gia Miễn")
+    year = 2017
+    screen = canbo.get(url(demo, year, "sinh-hoat")).content.decode()
+    assert "Đảng bộ xã Gia Miễn" in screen
+
+    book = workbook(canbo.get(url(demo, year, "sinh-hoat", format="xlsx")))
+    assert_table_layout(book["Danh sách"], "Sinh hoạt chi bộ năm 2017")
+    row = next(row for row in rows_of(book["Danh sách"])[2:] if row[1] == "Đảng bộ xã Gia Miễn")
+    assert row[3] == 16  # its 16 cells, a number cell
+    text = pdf_text(canbo.get(url(demo, year, "sinh-hoat", format="pdf")))
+    assert "Tình hình sinh hoạt chi bộ năm 2017" in text and "Đảng bộ xã Gia Miễn" in text
+
+    cells = workbook(canbo.get(url(gia_mien, year, "sinh-hoat", format="xlsx")))
+    names = [row[1] for row in rows_of(cells["Danh sách"])[2:]]
+    assert len(names) == 16 and "Chi bộ Nặm Bao" in names
+
+
+@pytest.mark.vietnamese
+def test_the_demo_party_development_counts_tan_my_admissions_against_quotas(canbo, demo):
+    tan_my = Organization.objects.get(name="Đảng bộ xã Tân Mỹ")
+    screen = canbo.get(url(tan_my, 2018, "phat-trien-dang")).content.decode()
+    assert "3/3 = 100,00%" in screen and "Chi bộ Pò Cại" in screen
+
+    book = workbook(canbo.get(url(tan_my, 2018, "phat-trien-dang", format="xlsx")))
+    assert_table_layout(book["Danh sách"], "Phát triển đảng viên năm 2018: Đảng bộ xã Tân Mỹ")
+    po_cai = next(row for row in rows_of(book["Danh sách"])[2:] if row[1] == "Chi bộ Pò Cại")
+    assert po_cai[3:5] == (1, 1) and isinstance(po_cai[5], datetime.datetime)
+    district = workbook(canbo.get(url(demo, 2018, "phat-trien-dang", format="xlsx")))
+    row = next(row for row in rows_of(district["Danh sách"])[2:] if row[1] == "Đảng bộ xã Tân Mỹ")
+    assert row[4] == 3  # its cells' admissions, counted for the grassroots organization
+
+    text = pdf_text(canbo.get(url(tan_my, 2018, "phat-trien-dang", format="pdf")))
+    assert "Kết quả kết nạp đảng viên năm 2018" in text and "ĐẢNG ỦY XÃ TÂN MỸ" in text and "Chi bộ Pò Cại" in text
+
+
+def test_reports_count_final_results_of_units_active_in_the_year(client, tree, alice):
+    classify(tree.a, 2018, "good")
+    classify(tree.b, 2018, "excellent", state=Classification.State.DRAFT)  # a draft is not counted
+    gone = make_org("D-G", "Đảng bộ xã Đã Giải Thể", Organization.Kind.GRASSROOTS_COMMITTEE, tree.d, "commune")
+    gone.dissolved = datetime.date(2017, 12, 31)
+    gone.save()
+    classify(gone, 2018, "incomplete")  # a stray result of a unit that no longer existed
+    classify(tree.y, 2018, "incomplete")  # district X
+    client.force_login(alice)
+
+    body = client.get(url(tree.d, 2018, "xep-loai")).content.decode()
+    assert "1/1 = 100.00%" in body
+    assert "Đã Giải Thể" not in body and "Yên Ngoại" not in body
+    units = rows_of(workbook(client.get(url(tree.d, 2018, "xep-loai", format="xlsx")))["List"])[2:]
+    assert [(row[1], row[4]) for row in units] == [
+        ("Đảng bộ xã Gia Miễn", "Hoàn thành tốt nhiệm vụ"),
+        ("Đảng bộ xã Tân Mỹ", "No final result"),
+    ]
+
+
+def test_consolidation_outcome_reads_final_results_only(client, tree, alice):
+    make_plan(tree.a, 2018)  # selected after "complete" in 2017
+    classify(tree.a, 2018, "good", state=Classification.State.DRAFT)
+    client.force_login(alice)
+
+    def figures():
+        book = workbook(client.get(url(tree.d, 2018, "cung-co", format="xlsx")))
+        return {row[0]: row[1] for row in rows_of(book["Summary"])[2:]}
+
+    assert (figures()["Plans"], figures()["Improved"], figures()["Plans whose outcome is known"]) == (1, 0, 0)
+    Classification.objects.filter(organization=tree.a, year=2018).update(state=Classification.State.FINAL)
+    assert (figures()["Improved"], figures()["Plans whose outcome is known"]) == (1, 1)
+
+
+def test_a_year_without_meeting_records_says_so(client, tree, alice):
+    client.force_login(alice)
+    assert 'id="no-records"' in client.get(url(tree.d, 2018, "sinh-hoat")).content.decode()
+    make_meeting(tree.a1, date=datetime.date(2018, 3, 5))
+    assert 'id="no-records"' not in client.get(url(tree.d, 2018, "sinh-hoat")).content.decode()
+
+
+def test_admissions_against_quotas(client, tree, alice):
+    AdmissionQuota.objects.create(organization=tree.a, year=2018, quota=2)
+    make_admission(tree.a1, decision=datetime.date(2018, 5, 1))
+    make_admission(tree.a2, decision=datetime.date(2017, 5, 1))
+    client.force_login(alice)
+    rows = rows_of(workbook(client.get(url(tree.d, 2018, "phat-trien-dang", format="xlsx")))["List"])[2:]
+    assert [row[1:5] for row in rows] == [
+        ("Đảng bộ xã Gia Miễn", "Đảng bộ huyện Đông", 2, 1),
+        ("Đảng bộ xã Tân Mỹ", "Đảng bộ huyện Đông", None, 0),
+    ]
+    assert "1/2 = 50.00%" in client.get(url(tree.d, 2018, "phat-trien-dang")).content.decode()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_outsider_gets_404_in_every_format(client, tree, charlie, kind):
+    client.force_login(charlie)
+    for output in ["", "xlsx", "pdf"]:
+        assert client.get(url(tree.a, 2018, kind, format=output)).status_code == 404
+
+
+def test_bad_addresses_are_404_and_bad_parameters_harmless(client, tree, alice):
+    client.force_login(alice)
+    assert client.get(url(tree.d, 2018, "nothing")).status_code == 404
+    assert client.get(url(tree.d, 99999, "xep-loai")).status_code == 404
+    assert client.get(url(tree.d, 2018, "xep-loai", page="abc", format="doc")).status_code == 200
+
+
+def test_the_reports_page_and_the_menu_link_to_them(client, tree, alice):
+    classify(tree.a, 2018, "good")
+    client.force_login(alice)
+    response = client.get(reverse("plans:reports"))
+    assert response.url == reverse("plans:report_list", kwargs={"org_code": "D", "year": 2018})
+    body = client.get(response.url).content.decode()
+    for kind in KINDS:
+        assert url(tree.d, 2018, kind, format="pdf") in body
+    assert reverse("plans:reports") in body  # the menu
+    year_page = client.get(reverse("assessments:year", kwargs={"org_code": "D", "year": 2018})).content.decode()
+    assert url(tree.d, 2018, "xep-loai", format="xlsx") in year_page
+    assert url(tree.d, 2018, "xep-loai", format="pdf") in year_page
+
+
+def _grow(tree, first, last):
+    """More grassroots organizations, each with a cell, a final result, a quota, a meeting, an
+    admission and a selected candidate with a plan."""
+    for i in range(first, last):
+        unit = make_org(f"D-N{i}", f"Đảng bộ xã Mới {i}", Organization.Kind.GRASSROOTS_COMMITTEE, tree.d, "commune")
+        cell = make_org(f"D-N{i}-1", f"Chi bộ Mới {i}", Organization.Kind.CELL, unit)
+        classify(unit, 2018, "good")
+        AdmissionQuota.objects.create(organization=unit, year=2018, quota=1)
+        make_meeting(cell, date=datetime.date(2018, 2, 5))
+        make_admission(cell, decision=datetime.date(2018, 6, 1))
+        make_plan(unit, 2018)
+
+
+# Each screen: 1 session, 2 user, 3 role with its scope, 4 the unit inside the scope, then the report's own.
+QUERIES = {
+    # 5 summary by level, 6 by sector, 7 count of the units, 8 the page of units
+    "xep-loai": 8,
+    # 5 the candidates with their organization, plan and levels
+    "cung-co": 5,
+    # 5 the cells with their meetings, 6 the grassroots organizations
+    "sinh-hoat": 6,
+    # 5 the totals, 6 count of the units, 7 the page of units with quota, admitted, last admission
+    "phat-trien-dang": 7,
+}
+# The files hold every row: no count for a page where the screen pages a queryset; and one more
+# query, the security log's entry for the download (cells.security).
+FILE_QUERIES = {"xep-loai": 8, "cung-co": 6, "sinh-hoat": 7, "phat-trien-dang": 7}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_assert_num_queries, kind):
+    client.force_login(alice)
+    for first, last in [(0, 2), (2, 8)]:
+        _grow(tree, first, last)
+        with django_assert_num_queries(QUERIES[kind]):
+            assert client.get(url(tree.d, 2018, kind)).status_code == 200
+        for output in ["xlsx", "pdf"]:
+            with django_assert_num_queries(FILE_QUERIES[kind]):
+                assert client.get(url(tree.d, 2018, kind, format=output)).status_code == 200
+
+
+def test_without_weasyprint_the_report_says_what_to_install(client, tree, alice, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as when Pango is missing
+    client.force_login(alice)
+    response = client.get(url(tree.d, 2018, "xep-loai", format="pdf"))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" in body
+    assert url(tree.d, 2018, "xep-loai") in body  # back to the report
