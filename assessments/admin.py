@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Classification, ClassificationChange
-from cells.admin import AuditedAdmin
+from assessments.rules import RULE_SETS
+from cells.admin import AuditedAdmin, LargeTableAdmin, year_filter
 
 
 class ChangeInline(admin.TabularInline):
@@ -12,11 +14,25 @@ class ChangeInline(admin.TabularInline):
     can_delete = False
 
 
+class RuleSetFilter(admin.SimpleListFilter):
+    """The rule sets from `assessments.rules`, not a DISTINCT over every classification."""
+
+    title = _("rule set")
+    parameter_name = "rule_set"
+
+    def lookups(self, request, model_admin):
+        return [(rule_set.code, rule_set.code) for rule_set in RULE_SETS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule_set=self.value()) if self.value() else queryset
+
+
 @admin.register(Classification)
-class ClassificationAdmin(AuditedAdmin):
+class ClassificationAdmin(LargeTableAdmin):
     list_display = ["organization", "year", "label", "level", "score", "state", "deciding_body", "decision_number"]
-    list_filter = ["year", "level", "state", "rule_set"]
-    search_fields = ["organization__code", "organization__name", "decision_number"]
+    list_filter = [year_filter(), "level", "state", RuleSetFilter]
+    # Newest entries first on the primary key, not through the organization's path (Meta.ordering).
+    ordering = ["-pk"]
     list_select_related = ["organization", "deciding_body"]
     raw_id_fields = ["organization", "deciding_body", "updated_by"]
     inlines = [ChangeInline]

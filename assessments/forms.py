@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, level_choices_for, row_problems
 from cells.forms.fields import DayField, DocumentNumberField
+from cells.text import NOTE_MAX
 
 
 class YearEntryForm(forms.Form):
@@ -60,6 +61,7 @@ class YearEntryForm(forms.Form):
             self.fields[f"note_{unit.pk}"] = forms.CharField(
                 label=_("Note"),
                 required=False,
+                max_length=NOTE_MAX,
                 initial=current.note if current else "",
                 widget=forms.TextInput(
                     attrs={
@@ -72,6 +74,7 @@ class YearEntryForm(forms.Form):
                 self.fields[f"reason_{unit.pk}"] = forms.CharField(
                     label=_("Reason for a correction"),
                     required=False,
+                    max_length=NOTE_MAX,
                     widget=forms.TextInput(
                         attrs={
                             "class": "form-control form-control-sm",

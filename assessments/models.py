@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cells.models import Organization
 from cells.models.tree import TreeQuerySet
+from cells.text import NOTE_MAX
 
 
 class Level(models.TextChoices):
@@ -51,9 +52,9 @@ class Classification(models.Model):
     )
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
-    change_reason = models.TextField(_("reason for the last change"), blank=True)
+    change_reason = models.TextField(_("reason for the last change"), blank=True, max_length=NOTE_MAX)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
@@ -82,6 +83,10 @@ class Classification(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.year} · {self.get_level_display()}"
 
+    def audit_display(self, name: str, value: str) -> str | None:
+        """The change log shows a level as the year's rule set writes it (cells.audit.readable)."""
+        return level_label(self.year, value) if name == "level" else None
+
 
 class ClassificationChange(models.Model):
     """A correction of a final result: what it was, what it became, who changed it and why.
@@ -100,7 +105,7 @@ class ClassificationChange(models.Model):
     new_level = models.CharField(_("new level"), max_length=16, choices=Level.choices)
     new_label = models.CharField(_("new label"), max_length=128, blank=True)
     new_score = models.DecimalField(_("new score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=NOTE_MAX)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.SET_NULL
@@ -121,4 +126,14 @@ class ClassificationChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.classification} · {self.old_level} → {self.new_level}"
+        return f"{self.classification} · {self.old_label or self.old_level} → {self.new_label or self.new_level}"
+
+    def audit_display(self, name: str, value: str) -> str | None:
+        return level_label(self.classification.year, value) if name in ("old_level", "new_level") else None
+
+
+def level_label(year: int, level: str) -> str | None:
+    """`level` as the rule set of `year` writes it (None for a value that is not a level)."""
+    from assessments.rules import rule_set_for
+
+    return rule_set_for(year).label(level) if level in Level.values else None

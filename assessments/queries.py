@@ -112,9 +112,10 @@ def trend(*, root: Organization | None) -> list[dict]:
 
 def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet:
     """This year's results whose level differs from the unit's result the year before, both final (one query)."""
+    # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
     previous = Classification.objects.filter(
         organization=OuterRef("organization"), year=year - 1, state=Classification.State.FINAL
-    )
+    ).order_by()
     return (
         results_in(year=year, root=root)
         .annotate(

@@ -5,6 +5,7 @@ The labels are the official wordings of each rule set, stored as written on the 
 Vietnamese whatever the interface language. `gloss` is their translated explanation.
 """
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,6 +60,10 @@ class RuleSet:
 
     def level_for(self, text: str) -> str | None:
         """The normalized level typed as its code or as this rule set's label, any case or spacing."""
+        # Cached: an import asks for the same few texts hundreds of thousands of times.
+        return _level_for(self, text)
+
+    def _match_level(self, text: str) -> str | None:
         wanted = " ".join(fold(text).split())
         if not wanted:
             return None
@@ -77,6 +82,11 @@ RULE_SETS = [
     RuleSet("124-QĐ/TW", "Quy định 124-QĐ/TW, Hướng dẫn 25-HD/BTCTW", 2023, 2024, LABELS_2018),
     RuleSet("366-QĐ/TW", "Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW", 2025, None, LABELS_2018, uses_score=True),
 ]
+
+
+@functools.lru_cache(maxsize=512)
+def _level_for(rule_set: RuleSet, text: str) -> str | None:
+    return rule_set._match_level(text)
 
 
 def rule_set_for(year: int) -> RuleSet:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Classification, ClassificationChange, Level
 from assessments.rules import rule_set_for, score_problem
 from assessments.signals import results_finalized
+from cells.audit import audit_bulk, snapshot
 from cells.models import Organization
 from cells.text import document_number
 
@@ -94,16 +95,19 @@ def classifications_write(
     user=None,
     decision_number: str = "",
     decision_date: datetime.date | None = None,
+    notify: bool = True,
 ) -> WriteResult:
     """Create or update the given results in bulk; `existing` maps (organization_id, year) to the stored ones.
 
     The caller has validated the rows with `row_problems`. A final result that changes gets a
     `ClassificationChange` with the row's reason. With `finalize`, the rows become final and
-    `results_finalized` is sent for them; a final result never goes back to draft.
+    `results_finalized` is sent for them (unless `notify` is off: a caller writing in chunks
+    sends it once for the whole); a final result never goes back to draft.
     """
     result = WriteResult()
     decision_number = document_number(decision_number)
     to_create, to_update, corrections = [], [], []
+    before, reasons = [], []
     for row in rows:
         label = rule_set_for(row.year).label(row.level)
         rule_set = rule_set_for(row.year).code
@@ -146,6 +150,8 @@ def classifications_write(
         if new_values == old_values:
             result.unchanged += 1
             continue
+        before.append(snapshot(current))
+        reasons.append(row.reason.strip() if corrected else "")
         if corrected:
             corrections.append(
                 ClassificationChange(
@@ -192,8 +198,11 @@ def classifications_write(
         )
     if corrections:
         ClassificationChange.objects.bulk_create(corrections, batch_size=2000)
+    audit_bulk(action="create", objects=to_create, actor=user)
+    audit_bulk(action="update", objects=to_update, before=before, reasons=reasons, actor=user)
+    audit_bulk(action="create", objects=corrections, reasons=[c.reason for c in corrections], actor=user)
     result.created, result.updated = len(to_create), len(to_update)
-    if result.finalized:
+    if result.finalized and notify:
         by_year = {}
         for organization_id, year in result.finalized:
             by_year.setdefault(year, []).append(organization_id)

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cells.models import Notification, Organization, UserRole
+from cells.params import parse_code
 
 Role = UserRole.Role
 
@@ -158,4 +159,83 @@ class ScopedMixin(AccessMixin):
             raise
 
     def get_organization(self, code: str) -> Organization:
+        if parse_code(code) is None:  # a NUL or a control character: no organization has it
+            raise Http404
         return self.get_scoped_or_404(Organization.objects.all(), code=code)
+
+
+# ---------------------------------------------------------------- the admin site (auditors)
+
+
+def admin_scope_way(model) -> str | None:
+    """How the admin places `model`'s rows in the tree; None: it cannot, and only superusers see it."""
+    from auditlog.models import LogEntry
+    from django.contrib.auth import get_user_model
+
+    from cells.models.tree import TreeQuerySet
+
+    if issubclass(model, LogEntry):
+        return "entries"
+    if issubclass(model, get_user_model()):
+        return "users"
+    if isinstance(model._default_manager.all(), TreeQuerySet):
+        return "tree"
+    if any(field.name == "username" for field in model._meta.concrete_fields):
+        return "username"  # sign-in records (django-axes): by the user name of the scope's users
+    return None
+
+
+def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
+    """The rows of `queryset` the user reads in the admin: their scope's subtree, like everywhere else.
+
+    What belongs to no unit (a job run over everything, a failed sign-in under nobody's name) is read
+    by the auditors of a whole tree (a root). A superuser without a role reads everything; anyone else
+    without a role, nothing.
+    """
+    from django.contrib.auth import get_user_model
+
+    from cells.audit import entries_within
+
+    scope = scope_of(user)
+    if scope is None:
+        return queryset if user.is_superuser else queryset.none()
+    way = admin_scope_way(queryset.model)
+    if way == "tree":
+        scoped = scope_filter(queryset, scope)
+        via = getattr(queryset.model, "tree_organization", "organization")
+        if scope.parent_id is None and via and queryset.model._meta.get_field(via.split("__")[0]).null:
+            scoped = scoped | queryset.filter(**{f"{via}__isnull": True})  # a run over everything, ...
+        return scoped
+    if way == "entries":
+        if scope.parent_id is None:  # a root's auditor also reads what belongs to no unit (users, groups, runs)
+            return entries_within(queryset, scope) | queryset.filter(vanlang_organization__isnull=True)
+        return entries_within(queryset, scope)
+    users = get_user_model().objects.filter(vanlang_role__in=scope_filter(UserRole.objects.all(), scope))
+    if way == "users":
+        return queryset.filter(pk__in=users.values("pk"))
+    if way == "username":
+        return queryset.filter(username__in=users.values("username"))
+    return queryset.none()
+
+
+class ScopedAdminMixin:
+    """Every admin page reads through the user's scope: outside it nothing is listed and an address is 404.
+
+    Models that cannot be placed in the tree (groups, schedules) are shown to superusers only.
+    """
+
+    def get_queryset(self, request):
+        return admin_scope_filter(super().get_queryset(request), request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (request.user.is_superuser or admin_scope_way(self.model) is not None)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and (
+            request.user.is_superuser or admin_scope_way(self.model) is not None
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "does not exist"; outside the scope is simply not found.
+        raise Http404

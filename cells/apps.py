@@ -22,8 +22,13 @@ class CellsConfig(AppConfig):
         import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
         from cells.admin import register_remaining_models
         from cells.auditors import audit_without_reverse_relations
+        from cells.params import register_converters
 
+        register_converters()  # <year:…>, <id:…>, <code:…> in every app's urls.py
         register_remaining_models()
+        from cells import audit
+
+        audit.connect()
         audit_without_reverse_relations()
         # Connected for every app's post_migrate: the last one sees every new view permission.
         post_migrate.connect(refresh_auditors_group, dispatch_uid="cells.refresh_auditors_group")

@@ -10,11 +10,15 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.paginator import Page
+from django.db import connection
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
 from cells.models import Admission, Meeting, Organization
 from cells.models.tree import nearest_on_path, year_bounds
+from cells.paging import KnownCountPaginator
 
 MONTHS_PER_THEMED_MEETING = 3
 # A cell that held fewer than 10 of its 12 regular meetings is highlighted (the story's "under 10").
@@ -22,16 +26,21 @@ LOW_SHARE = 10 / 12
 
 
 def with_meeting_counts(cells: QuerySet, year: int) -> QuerySet:
-    """Annotate the year's meeting figures on a queryset of cells: one grouped join, no query per row."""
+    """Annotate the year's meeting figures on a queryset of cells: one grouped join, no query per row.
+
+    The year is a condition of the join itself (a FilteredRelation), not a FILTER on each
+    aggregate: the database reads only that year's meetings of each cell through the
+    (organization, date) index instead of every meeting the cells ever held.
+    """
     first, last = year_bounds(year)
-    in_year = Q(meetings__date__gte=first, meetings__date__lte=last)
-    return cells.annotate(
-        regular=Count("meetings", filter=in_year & Q(meetings__kind__in=Meeting.REGULAR_KINDS)),
-        themed=Count("meetings", filter=in_year & Q(meetings__kind__in=Meeting.THEMED_KINDS)),
-        meeting_count=Count("meetings", filter=in_year),
-        present_sum=Sum("meetings__members_present", filter=in_year),
-        roll_sum=Sum("meetings__members_total", filter=in_year),
-        with_guest=Count("meetings", filter=in_year & ~Q(meetings__guest="")),
+    year_meetings = FilteredRelation("meetings", condition=Q(meetings__date__gte=first, meetings__date__lte=last))
+    return cells.alias(year_meetings=year_meetings).annotate(
+        regular=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.REGULAR_KINDS)),
+        themed=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.THEMED_KINDS)),
+        meeting_count=Count("year_meetings"),
+        present_sum=Sum("year_meetings__members_present"),
+        roll_sum=Sum("year_meetings__members_total"),
+        with_guest=Count("year_meetings", filter=~Q(year_meetings__guest="")),
     )
 
 
@@ -175,3 +184,189 @@ def admissions_count(*, organization: Organization, year: int) -> int:
     """Admission decisions dated in `year` within the subtree. One query."""
     first, last = year_bounds(year)
     return Admission.objects.within(organization).filter(decision_date__gte=first, decision_date__lte=last).count()
+
+
+def expected_months_expression(year: int, today: datetime.date):
+    """`expected_months` as a database expression, so the database can compare and group on it."""
+    first, last = year_bounds(year)
+    start = Greatest(Coalesce("founded", Value(first)), Value(first))
+    end = Least(Coalesce("dissolved", Value(last)), Value(min(last, today)))
+    months = (ExtractYear(end) - ExtractYear(start)) * 12 + ExtractMonth(end) - ExtractMonth(start) + 1
+    return Greatest(months, Value(0), output_field=IntegerField())
+
+
+def grassroots_owner_expression():
+    """The grassroots organization of a cell: itself, its parent or, under a section committee, its grandparent."""
+    return Case(
+        When(kind=Organization.Kind.GRASSROOTS_CELL, then=F("pk")),
+        When(parent__kind__in=Organization.GRASSROOTS_KINDS, then=F("parent_id")),
+        default=F("parent__parent_id"),
+        output_field=IntegerField(),
+    )
+
+
+def with_cell_figures(cells: QuerySet, year: int, today: datetime.date) -> QuerySet:
+    """Cells with their meeting figures, grassroots `owner`, `expected` regular meetings and low `threshold`."""
+    return (
+        with_meeting_counts(cells, year)
+        .annotate(owner=grassroots_owner_expression(), expected=expected_months_expression(year, today))
+        # ceil(expected × LOW_SHARE) in integers: the rule of CellCompliance.low.
+        .annotate(threshold=(F("expected") * 10 + 11) / 12)
+    )
+
+
+@dataclass
+class GrassrootsSummary:
+    """A grassroots organization's line on the compliance page, counted by the database."""
+
+    id: int
+    code: str
+    name: str
+    cell_count: int
+    regular_count: int
+    meeting_count: int
+    low_cells: list = field(default_factory=list)
+
+
+@dataclass
+class ComplianceTotals:
+    group_count: int
+    with_records: int
+    all_regular: int
+
+
+class GroupedCompliance:
+    """The grassroots lines of a scope, grouped, counted and paged by the database.
+
+    Works as the object list of a Django Paginator: `count()` is the summary query, a slice is
+    one page of groups plus one query for the low cells of that page. Nothing is read for the
+    groups that are not shown.
+    """
+
+    def __init__(self, *, organization: Organization, year: int, today=None):
+        self.organization, self.year = organization, year
+        self.today = today or timezone.localdate()
+        self._totals = None
+
+    def _grouped_sql(self) -> tuple[str, list]:
+        first, last = year_bounds(self.year)
+        grassroots = (
+            Organization.objects.grassroots()
+            .within(self.organization)
+            .active_in(self.year)
+            .order_by()
+            .values("id", "code", "name", "name_folded")
+        )
+        g_sql, g_params = grassroots.query.sql_with_params()
+        cells = Organization.objects.cells().within(self.organization).active_in(self.year)
+        # Per cell, its owner and expected months (no aggregate: no GROUP BY on the expressions);
+        # the year's meetings counted apart, per cell, through the (organization, date) index.
+        owned = (
+            cells.annotate(
+                owner=grassroots_owner_expression(), expected=expected_months_expression(self.year, self.today)
+            )
+            .order_by()
+            .values("id", "owner", "expected")
+        )
+        c_sql, c_params = owned.query.sql_with_params()
+        counts = (
+            Meeting.objects.filter(date__gte=first, date__lte=last, organization__in=cells.order_by().values("pk"))
+            .order_by()
+            .values("organization_id")
+            .annotate(regular=Count("pk", filter=Q(kind__in=Meeting.REGULAR_KINDS)), meeting_count=Count("pk"))
+        )
+        m_sql, m_params = counts.query.sql_with_params()
+        sql = (
+            "SELECT g.id, g.code, g.name, g.name_folded, COUNT(c.id) AS cell_count, "
+            # A cell without a record that year is "no records", never "met regularly" (CellCompliance).
+            "COALESCE(SUM(CASE WHEN m.meeting_count > 0 AND m.regular >= c.expected THEN 1 ELSE 0 END), 0) "
+            "AS regular_count, "
+            "COALESCE(SUM(m.meeting_count), 0) AS meeting_count "
+            f"FROM ({g_sql}) g LEFT JOIN ({c_sql}) c ON c.owner = g.id "
+            f"LEFT JOIN ({m_sql}) m ON m.organization_id = c.id "
+            "GROUP BY g.id, g.code, g.name, g.name_folded"
+        )
+        return sql, [*g_params, *c_params, *m_params]
+
+    TOTALS = (
+        "COUNT(*) OVER () AS group_count, "
+        "SUM(CASE WHEN meeting_count > 0 THEN 1 ELSE 0 END) OVER () AS with_records, "
+        "SUM(CASE WHEN meeting_count > 0 AND regular_count = cell_count THEN 1 ELSE 0 END) OVER () AS all_regular"
+    )
+
+    def totals(self) -> ComplianceTotals:
+        if self._totals is None:
+            sql, params = self._grouped_sql()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*), "
+                    "COALESCE(SUM(CASE WHEN meeting_count > 0 THEN 1 ELSE 0 END), 0), "
+                    "COALESCE(SUM(CASE WHEN meeting_count > 0 AND regular_count = cell_count THEN 1 ELSE 0 END), 0) "
+                    f"FROM ({sql}) grouped",
+                    params,
+                )
+                self._totals = ComplianceTotals(*cursor.fetchone())
+        return self._totals
+
+    def page(self, number, per_page: int) -> Page:
+        """One page of groups and the totals over all of them, in one pass of the database
+        (window aggregates), plus the low cells of the page. A page past the end shows the last."""
+        number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        groups = self._window(per_page, (number - 1) * per_page)
+        if not groups and number > 1:
+            last = max(1, math.ceil(self.totals().group_count / per_page))
+            number, groups = last, self._window(per_page, (last - 1) * per_page)
+        if self._totals is None and not groups:
+            self._totals = ComplianceTotals(0, 0, 0)
+        paginator = KnownCountPaginator([], per_page, count=self.totals().group_count)
+        return Page(groups, number, paginator)
+
+    def _window(self, limit: int, offset: int) -> list[GrassrootsSummary]:
+        sql, params = self._grouped_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT grouped.*, {self.TOTALS} FROM ({sql}) grouped "
+                "ORDER BY grouped.name_folded, grouped.code LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if rows:
+            self._totals = ComplianceTotals(*rows[0][7:10])
+        return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
+
+    def count(self) -> int:
+        return self.totals().group_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[GrassrootsSummary]:
+        sql, params = self._grouped_sql()
+        limit, offset = window.stop - window.start, window.start
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY g.name_folded, g.code LIMIT %s OFFSET %s", [*params, limit, offset])
+            rows = cursor.fetchall()
+        return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
+
+    def _with_low_cells(self, page: list[GrassrootsSummary]) -> list[GrassrootsSummary]:
+        """The low cells of the groups shown, in one query."""
+        groups = {group.id: group for group in page}
+        if groups:
+            ids = list(groups)
+            # The page's cells through three indexed conditions (a cell sits at most two levels
+            # below its grassroots organization), not the owner expression, which no index serves.
+            cells = (
+                Organization.objects.cells()
+                .within(self.organization)
+                .active_in(self.year)
+                .filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+            )
+            low = (
+                with_cell_figures(cells, self.year, self.today)
+                .filter(owner__in=ids, meeting_count__gt=0, regular__lt=F("threshold"))
+                .order_by("code")
+                .values("owner", "code", "name", "regular")
+            )
+            for row in low:
+                groups[row["owner"]].low_cells.append(row)
+        return page

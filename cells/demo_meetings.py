@@ -11,6 +11,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from cells.audit import audit_bulk
 from cells.demo import CELLS, slug, unit_code
 from cells.models import Admission, AdmissionQuota, Meeting, Organization
 
@@ -108,9 +109,10 @@ def build():
     units = {o.code: o for o in Organization.objects.filter(code__in=codes)}
 
     stored = set(Meeting.objects.filter(organization__code__in=codes).values_list("organization_id", "date", "kind"))
-    Meeting.objects.bulk_create(
+    meetings = Meeting.objects.bulk_create(
         [m for m in _gia_mien_meetings(units) if (m.organization.pk, m.date, m.kind) not in stored]
     )
+    audit_bulk(action="create", objects=meetings)
 
     known = set(Admission.objects.filter(organization__code__in=codes).values_list("organization_id", "full_name"))
     new = []
@@ -132,14 +134,14 @@ def build():
                 full_membership_date=full,
             )
         )
-    Admission.objects.bulk_create(new)
+    audit_bulk(action="create", objects=Admission.objects.bulk_create(new))
 
     for year, quotas in QUOTAS.items():
         for code, quota in quotas.items():
             organization = units[code if code == TAN_MY else cell_code(TAN_MY, code)]
             AdmissionQuota.objects.update_or_create(organization=organization, year=year, defaults={"quota": quota})
 
-    users = get_user_model().objects
-    for username, email in SECRETARY_EMAILS.items():
-        users.filter(username=username, email="").update(email=email)
+    for user in get_user_model().objects.filter(username__in=SECRETARY_EMAILS, email=""):
+        user.email = SECRETARY_EMAILS[user.username]
+        user.save(update_fields=["email"])
     return []

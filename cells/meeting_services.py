@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cells.audit import audit_bulk
 from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send
+from cells.versions import ConflictError, version_check
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +69,43 @@ def meeting_warnings(
     return warnings
 
 
+VERSIONED_FIELDS = (
+    "organization", "date", "kind", "duration_minutes", "members_total", "members_present", "guest", "chair",
+    "minutes_secretary", "topic", "content", "resolution",
+)  # fmt: skip
+
+
+def _absentee_lines(rows) -> str:
+    return "\n".join(f"{name} ({reason})" if reason else name for name, reason in rows)
+
+
 @transaction.atomic
-def meeting_save(*, form, absentees, user) -> Meeting:
-    """Save a meeting form with its absentee formset, in one transaction."""
+def meeting_save(*, form, absentees, user, version: int | None = None) -> Meeting:
+    """Save a meeting form with its absentee formset, in one transaction.
+
+    A correction is saved only if the record is still at the `version` its editor opened;
+    otherwise ConflictError lists what the other save changed (cells.versions).
+    """
     meeting = form.save(commit=False)
     if meeting.pk is None:
         meeting.created_by = user
+    else:
+        mine = {name: form.cleaned_data[name] for name in VERSIONED_FIELDS if name in form.cleaned_data}
+        try:
+            current = version_check(Meeting, meeting.pk, version, mine)
+        except ConflictError as conflict:
+            theirs = _absentee_lines(conflict.current.absentees.values_list("name", "reason"))
+            listed = [
+                f.cleaned_data
+                for f in absentees.forms
+                if f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+            ]
+            ours = _absentee_lines((row["name"], row.get("reason", "")) for row in listed)
+            if theirs != ours:
+                conflict.changes.append((str(_("absent members")), theirs or "—", ours or "—"))
+            raise
+        meeting.version = current.version + 1
+    meeting.updated_by = user
     meeting.save()
     absentees.instance = meeting
     absentees.save()
@@ -140,6 +173,7 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
     try:
         with transaction.atomic():
             MeetingReminder.objects.bulk_create(logs)
+            audit_bulk(action="create", objects=logs)
             notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
             with override(settings.LANGUAGE_CODE):
                 for email, names in sorted(cells_by_email.items()):

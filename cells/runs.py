@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerError
 
+from cells.audit import acting_for_run
 from cells.models import Organization, Run
 
 logger = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def run_execute(*, run_id: int, work: Callable[[Run], dict], reraise: bool = Fal
     if run is None:
         logger.info("Run %s: nothing to claim (already taken or finished)", run_id)
         return None
-    with _heartbeat(run), _kind_lock(run):
+    with _heartbeat(run), _kind_lock(run), acting_for_run(task_name(run.kind), user=run.requested_by):
         try:
             counts = work(run)
         except RunFailed as failure:

@@ -3,6 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from cells.audit import acting_as_task
 from cells.import_uploads import organizations_import_work
 from cells.meeting_services import meeting_reminders_send, previous_month
 from cells.models import Run
@@ -19,7 +20,8 @@ def meeting_reminders_send_task(month: str | None = None) -> int:
     run twice: the sent-log lets each cell and month through once.
     """
     day = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
-    return meeting_reminders_send(month=day)
+    with acting_as_task(REMINDER_TASK):
+        return meeting_reminders_send(month=day)
 
 
 @shared_task(name="cells.runs_sweep", time_limit=5 * 60, soft_time_limit=4 * 60)

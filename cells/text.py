@@ -5,6 +5,11 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
+# The longest texts that forms accept (a TextField has no limit of its own): a note or a
+# reason, and a section of a document such as a plan's weaknesses (about ten printed pages).
+NOTE_MAX = 4000
+SECTION_MAX = 20000
+
 
 def fold(value: str) -> str:
     """Lower case, no diacritics, single spaces: "  Tân  Mỹ " and "tan my" fold alike.

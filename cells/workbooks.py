@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -32,10 +33,14 @@ class Column:
 
 
 def cell_value(value):
-    """What a cell holds: numbers and dates as themselves, everything else as text; None stays empty."""
+    """What a cell holds: numbers and dates as themselves, everything else as text; None stays empty.
+
+    Characters the file format cannot hold are dropped; the cell's type is forced to text by
+    `WorkbookWriter._cell`, so a name like `=HYPERLINK(...)` is shown, never run.
+    """
     if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
         return value
-    return str(value)  # lazy translations included
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))  # lazy translations included
 
 
 class WorkbookWriter:
@@ -66,6 +71,8 @@ class WorkbookWriter:
 
     def _cell(self, worksheet, value, font=None, number_format=None, wrap=False) -> WriteOnlyCell:
         cell = WriteOnlyCell(worksheet, value=cell_value(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
         if font is not None:
             cell.font = font
         if number_format:

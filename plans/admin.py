@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from cells.admin import AuditedAdmin
+from cells.admin import AuditedAdmin, LargeTableAdmin, year_filter
 from plans.models import CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
 from plans.services.plans import PlanClosedError, refuse_if_closed
 
@@ -60,10 +60,9 @@ class TargetInline(ClosedPlanReadOnly, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ClosedPlanReadOnly, AuditedAdmin):
+class PlanAdmin(ClosedPlanReadOnly, LargeTableAdmin):
     list_display = ["organization", "year", "number", "issued_on", "state", "lead"]
-    list_filter = ["state", "year"]
-    search_fields = ["organization__code", "organization__name", "number"]
+    list_filter = ["state", year_filter()]
     list_select_related = ["organization", "lead"]
     raw_id_fields = ["candidate", "organization", "lead", "adopted_by", "updated_by"]
     inlines = [TargetInline]

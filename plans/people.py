@@ -1,8 +1,5 @@
-"""How a person is named on screen and on paper: Vietnamese order, family name first."""
+"""How a person is named: see cells.people (plans reads it from there)."""
 
+from cells.people import person_name
 
-def person_name(user) -> str:
-    if user is None:
-        return "—"
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.username
+__all__ = ["person_name"]

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from cells.audit import acting_as_task
 from cells.models import Run
 from cells.runs import run_execute, task_name
 from plans.services.candidates import candidates_run_scheduled, candidates_run_work
@@ -30,5 +31,6 @@ def flag_candidates_scheduled(*, scope_id: int | None = None) -> None:
 @shared_task(name="plans.send_task_reminders", time_limit=10 * 60, soft_time_limit=9 * 60)
 def send_task_reminders() -> dict:
     """Daily (celery beat): each task is reminded at most once per day, whatever the number of runs."""
-    result = reminders_send()
+    with acting_as_task("plans.send_task_reminders"):
+        result = reminders_send()
     return {"emails": result.sent_emails, "tasks": result.tasks_reminded}

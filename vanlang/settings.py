@@ -65,11 +65,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cells.middleware.UploadLimitMiddleware",
     "cells.security.middleware.SessionLimitMiddleware",
     "cells.security.middleware.TwoFactorMiddleware",
     "cells.security.middleware.DownloadLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "cells.middleware.AuditActorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,8 +175,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads: a file over 5 MB waits on disk, not in memory; no request may carry more than
+# VANLANG_MAX_UPLOAD_MB (cells.middleware.UploadLimitMiddleware answers 413 before reading it).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+VANLANG_MAX_UPLOAD_MB = int(os.environ.get("VANLANG_MAX_UPLOAD_MB", "100"))
+# What the parts of an uploaded workbook may expand to before openpyxl opens it (cells.uploads).
+VANLANG_MAX_WORKBOOK_EXPANDED_MB = int(os.environ.get("VANLANG_MAX_WORKBOOK_EXPANDED_MB", "256"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -233,6 +240,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.securityevent",
     # In-app copies of reminders and decisions: the records they point at carry the history.
     "cells.notification",
+    # The organization of each log entry: part of the log itself.
+    "cells.entryorganization",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -15,7 +15,7 @@ class AuthenticatorCodeForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "")
-        if not code.isdigit() or len(code) != 6:
+        if not (code.isascii() and code.isdigit()) or len(code) != 6:  # "²" passes isdigit()
             raise forms.ValidationError(_("Type the 6 digits your authenticator app shows for Vanlang."))
         return code
 

@@ -14,6 +14,8 @@ from cells.uploads import check_scan
 class MeetingForm(forms.ModelForm):
     """Hard rules are errors here; soft rules are warnings (`cells.meeting_services.meeting_warnings`)."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Meeting
         fields = [
@@ -34,6 +36,8 @@ class MeetingForm(forms.ModelForm):
         for name in ("members_total", "members_present", "duration_minutes"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
         self.fields["minutes_scan"].help_text = gettext_lazy("PDF, JPEG or PNG, at most 10 MB.")
+        if not self.is_bound and self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean_date(self):
         date = self.cleaned_data["date"]

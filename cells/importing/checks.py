@@ -22,20 +22,19 @@ from cells.importing.plan import (
     Outside,
     Plan,
     chunks,
-    file_date,
     kind_code,
     sector_code,
 )
 from cells.models import Organization
 from cells.models.tree import path_ids
-from cells.tabular import RowError, read_rows
+from cells.tabular import RowError, parse_date, read_rows
 from cells.text import normalize_spaces
 
 
 def read_and_check_rows(path, plan: Plan, result: ImportResult) -> None:
     errors = result.errors
     parent_codes = plan.parent_codes
-    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, errors=errors):
         plan.has_sector = "sector" in values
         plan.life_columns = frozenset(column for column in LIFE_SPAN_COLUMNS if column in values)
         code, name, parent_code = values["code"], normalize_spaces(values["name"]), values["parent_code"]
@@ -128,7 +127,7 @@ def _life_span(number: int, code: str, values: dict):
     errors, dates = [], {}
     for column in ("active_from", "active_to"):
         text = values.get(column, "")
-        dates[column] = file_date(text) if text else None
+        dates[column] = parse_date(text) if text else None
         if text and dates[column] is None:
             errors.append(
                 RowError(

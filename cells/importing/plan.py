@@ -50,19 +50,6 @@ PREVIEW_LIMIT = 500
 ROOT = -1  # parent reference of a top-level organization; >= 0 is a row index, <= -2 an outside parent
 
 
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")  # the last: a date cell of a workbook
-
-
-def file_date(value: str) -> datetime.date | None:
-    """A date written dd/mm/yyyy or yyyy-mm-dd (or a workbook's date cell); None if it is neither."""
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _vocabulary(names: dict) -> dict[str, str]:
     """Folded spellings → code: each Vietnamese name, each code, and the code with spaces."""
     table = {fold(name): code for name, code in names.items()}

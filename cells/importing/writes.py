@@ -5,13 +5,11 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from auditlog.cid import get_cid
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from cells.audit import audit_bulk, subtree_end_audited
 from cells.importing.plan import (
     BATCH_SIZE,
     OPTIONAL_COLUMNS,
@@ -27,7 +25,7 @@ from cells.importing.plan import (
     sector_code,
 )
 from cells.models import PATH_SEPARATOR, Organization
-from cells.models.tree import subtree_end, subtree_outliving, subtree_rewrite
+from cells.models.tree import subtree_rewrite
 from cells.tabular import TabularFileError, read_rows
 from cells.text import fold, normalize_spaces
 
@@ -43,7 +41,7 @@ def apply(path, plan: Plan, result: ImportResult, *, dry_run: bool, actor, remot
     """
     if not dry_run:
         _allocate_pks(plan)
-    audit = _Audit(actor=actor, remote_addr=remote_addr)
+    audit = {"actor": actor, "remote_addr": remote_addr}
     moves = []
     batch = []
     for item in _rows_again(path, plan):
@@ -67,21 +65,11 @@ def _end_subtrees(plan: Plan, audit) -> None:
     the ended units, then per ended unit one to list what outlives it and one UPDATE.
     """
     ended = [plan.pks[i] for i in range(len(plan.rows)) if plan.dissolved[i]]
-    entries = []
     for chunk in chunks(ended):
         for unit in Organization.objects.filter(pk__in=chunk, kind__in=Organization.SUBTREE_ENDS_WITH_IT).only(
             "pk", "path", "dissolved"
         ):
-            outliving = subtree_outliving(Organization, path=unit.path, dissolved=unit.dissolved)
-            for below in outliving.only("pk", "name", "dissolved"):
-                entries.append(
-                    audit.entry(
-                        below, LogEntry.Action.UPDATE, {"dissolved": [_text(below.dissolved), _text(unit.dissolved)]}
-                    )
-                )
-            subtree_end(Organization, path=unit.path, dissolved=unit.dissolved)
-    if entries:
-        LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+            subtree_end_audited(organization=unit, **audit)
 
 
 def _allocate_pks(plan: Plan) -> None:
@@ -117,7 +105,8 @@ def _allocate_pks(plan: Plan) -> None:
 
 def _rows_again(path, plan: Plan) -> Iterator[tuple[int, dict]]:
     """The valid rows once more, each with its index; the file must not have changed meanwhile."""
-    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS):
+    # Unreadable cells were reported by the first pass, which then wrote nothing.
+    for number, values in read_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, errors=[]):
         i = plan.index.get(values["code"])
         if i is None or plan.rows[i] != number:
             raise TabularFileError(_("The file changed while it was being imported. Import it again."))
@@ -162,7 +151,7 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
             parent_code_before=F("parent__code"), successor_code_before=F("successor__code")
         )
         before = {organization.pk: organization for organization in queryset.order_by()}
-    created, changed, entries = [], [], []
+    created, changed, olds = [], [], []
     for i, values in batch:
         if plan.new[i]:
             result.created += 1
@@ -173,7 +162,6 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
                 new.path = _final_path(plan, i)
                 new.depth = new.path.count(PATH_SEPARATOR) - 2
                 created.append(new)
-                entries.append(audit.entry(new, LogEntry.Action.CREATE, _diff(None, new)))
             continue
         old = before[plan.pks[i]]
         new = _organization(plan, i, values, Organization(**{f.attname: getattr(old, f.attname) for f in _COLUMNS}))
@@ -192,14 +180,14 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
         _preview(result, plan, i, values, old)
         if not dry_run:
             changed.append(new)
-            entries.append(audit.entry(new, LogEntry.Action.UPDATE, diff))
+            olds.append(old)
     if created:
         Organization.objects.bulk_create(created, batch_size=BATCH_SIZE)
     if changed:
         fields = UPDATED_FIELDS + [LIFE_SPAN_FIELDS[column] for column in sorted(plan.life_columns)]
         Organization.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
-    if entries:
-        LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    audit_bulk(action="create", objects=created, **audit)
+    audit_bulk(action="update", objects=changed, before=olds, **audit)
 
 
 # Final paths, from the keys: kept only for rows that have rows below them.
@@ -289,31 +277,6 @@ def _day(value) -> str:
 
 def _text(value) -> str:
     return "None" if value is None else str(value)
-
-
-class _Audit:
-    """Audit entries for rows written in bulk, which django-auditlog's signals do not see."""
-
-    def __init__(self, *, actor, remote_addr):
-        self.content_type = ContentType.objects.get_for_model(Organization)
-        self.actor = actor if getattr(actor, "pk", None) else None
-        self.actor_email = getattr(self.actor, "email", None) or None
-        self.remote_addr = remote_addr
-        self.cid = get_cid()
-
-    def entry(self, organization: Organization, action: int, changes: dict) -> LogEntry:
-        return LogEntry(
-            content_type=self.content_type,
-            object_pk=str(organization.pk),
-            object_id=organization.pk,
-            object_repr=str(organization),
-            action=action,
-            changes=changes,
-            actor=self.actor,
-            actor_email=self.actor_email,
-            remote_addr=self.remote_addr,
-            cid=self.cid,
-        )
 
 
 @contextmanager

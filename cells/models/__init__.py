@@ -1,6 +1,7 @@
 """The models of `cells`, one module per concern, re-exported so `from cells.models import X` works."""
 
 from cells.models.admissions import Admission, AdmissionQuota
+from cells.models.audit import EntryOrganization
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.notifications import Notification
 from cells.models.organizations import Organization, UserRole
@@ -13,6 +14,7 @@ __all__ = [
     "Absentee",
     "Admission",
     "AdmissionQuota",
+    "EntryOrganization",
     "Meeting",
     "MeetingReminder",
     "Notification",

@@ -7,8 +7,10 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cells.models.edits import EditTracked
 from cells.models.organizations import Organization
 from cells.models.tree import TreeQuerySet
+from cells.text import SECTION_MAX
 
 
 def minutes_scan_path(instance, filename):
@@ -33,11 +35,13 @@ class ScanField(models.FileField):
     attr_class = ScanFieldFile
 
 
-class Meeting(models.Model):
+class Meeting(EditTracked):
     """One cell meeting (buổi sinh hoạt chi bộ) and its minute record (biên bản).
 
     A meeting is identified by its cell, date and kind, so an import run twice adds nothing.
     A combined meeting (định kỳ kết hợp chuyên đề) counts both as a regular and as a themed one.
+    Two secretaries correcting one record: the later save is refused with the differences
+    (`version`, cells.versions).
     """
 
     class Kind(models.TextChoices):
@@ -65,14 +69,18 @@ class Meeting(models.Model):
     )
     chair = models.CharField(_("chair"), max_length=120, blank=True)
     minutes_secretary = models.CharField(_("minutes taken by"), max_length=120, blank=True)
-    content = models.TextField(_("content"), blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    content = models.TextField(_("content"), blank=True, max_length=SECTION_MAX)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=SECTION_MAX)
     minutes_scan = ScanField(_("scan of the minutes"), upload_to=minutes_scan_path, blank=True, max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreeQuerySet.as_manager()
 
@@ -92,7 +100,11 @@ class Meeting(models.Model):
                 violation_error_message=_("More members present than on the roll."),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "date"], name="cells_meeting_org_date_idx")]
+        indexes = [
+            models.Index(fields=["organization", "date"], name="cells_meeting_org_date_idx"),
+            # The meeting list and the admin, newest first, read a page off this index, not a sort.
+            models.Index(fields=["date", "id"], name="cells_meeting_date_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.date:%d/%m/%Y} · {self.get_kind_display()}"

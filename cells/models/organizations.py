@@ -41,14 +41,14 @@ class Organization(models.Model):
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    name_folded = models.CharField(_("name for search"), max_length=255, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=512, editable=False, default="")
-    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    path = models.CharField(_("place in the tree"), max_length=512, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth in the tree"), editable=False, default=0)
     founded = models.DateField(_("founded"), null=True, blank=True)
     dissolved = models.DateField(_("dissolved"), null=True, blank=True)
     successor = models.ForeignKey(
@@ -99,7 +99,9 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
         tree.placed(self, old_path=old_path, parent_path=parent_path)
         if self.dissolved is not None and self.kind in self.SUBTREE_ENDS_WITH_IT:
-            tree.subtree_end(type(self), path=self.path, dissolved=self.dissolved)
+            from cells.audit import subtree_end_audited  # the change log reads the models
+
+            subtree_end_audited(organization=self)
 
     def clean(self):
         super().clean()

@@ -14,6 +14,8 @@ from cells.compliance import year_bounds
 from cells.forms.admissions import AdmissionForm
 from cells.lifespan import ended_notice
 from cells.models import Admission, AdmissionQuota, Organization
+from cells.once import SubmitOnceMixin
+from cells.params import parse_int
 from cells.views.meetings import PersonalDataMixin, recent_cells, year_or_404
 
 
@@ -111,8 +113,8 @@ class QuotaEditView(ScopedMixin, View):
             raw = request.POST[f"quota_{pk}"].strip()
             if raw == "":
                 values[pk] = None
-            elif raw.isdigit() and int(raw) < 1000:
-                values[pk] = int(raw)
+            elif (quota := parse_int(raw, maximum=999)) is not None:
+                values[pk] = quota
             else:
                 problems.append(raw)
         if problems:
@@ -135,7 +137,7 @@ class QuotaEditView(ScopedMixin, View):
         return redirect("cells:admission_overview", org_code=organization.code, year=year)
 
 
-class AdmissionEditView(ScopedMixin, TemplateView):
+class AdmissionEditView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """Enter or correct an admission case."""
 
     permission = Perm.ENTER_ADMISSIONS

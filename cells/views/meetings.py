@@ -4,7 +4,7 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,13 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
-from cells.compliance import cell_compliance, grassroots_compliance
+from cells.compliance import GroupedCompliance, cell_compliance, grassroots_compliance
 from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
 from cells.models import Meeting, Organization
+from cells.once import SubmitOnceMixin
+from cells.paging import NextPagePaginator
+from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
+from cells.versions import ConflictError
 
 
 class PersonalDataMixin:
@@ -34,11 +38,6 @@ def year_or_404(year: int) -> int:
     if not 1900 < year < 3000:
         raise Http404
     return year
-
-
-def year_param(request) -> int | None:
-    value = request.GET.get("nam", "")
-    return int(value) if value.isdigit() and 1900 < int(value) < 3000 else None
 
 
 def recent_cells(cells):
@@ -64,10 +63,12 @@ class MeetingListView(ScopedMixin, TemplateView):
         if year:
             meetings = meetings.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
         unit = None
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             meetings = meetings.within(unit)
-        page = Paginator(meetings.order_by("-date", "organization__name"), self.per_page).get_page(
+        # Newest first on the (date, id) index, and no count: over millions of meetings the
+        # count and a sort on the cell's name cost more than the page itself.
+        page = NextPagePaginator(meetings.order_by("-date", "-pk"), self.per_page).get_page(
             self.request.GET.get("page")
         )
         return super().get_context_data(
@@ -81,7 +82,7 @@ class MeetingListView(ScopedMixin, TemplateView):
         )
 
 
-class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
+class MeetingEditView(PersonalDataMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
     """Enter a new meeting record or correct one: errors block, warnings ask for a confirmation."""
 
     permission = Perm.ENTER_MEETINGS
@@ -96,7 +97,7 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
         cells = self.scoped(Organization.objects.cells())
         if meeting.pk:
             return cells.filter(pk=meeting.organization_id)
-        if code := self.request.GET.get("to-chuc", "").strip():
+        if code := code_param(self.request):
             unit = self.get_organization(code)
             cells = cells.within(unit)
         return recent_cells(cells).order_by("name_folded")
@@ -131,13 +132,31 @@ class MeetingEditView(PersonalDataMixin, ScopedMixin, TemplateView):
                 exclude_pk=self.meeting.pk,
             )
             if not warnings or request.POST.get("confirm_warnings"):
-                meeting = meeting_save(form=form, absentees=absentees, user=request.user)
-                messages.success(request, _("The meeting record was saved."))
-                return redirect("cells:meeting_detail", meeting_id=meeting.pk)
+                try:
+                    meeting = meeting_save(
+                        form=form, absentees=absentees, user=request.user, version=data.get("version")
+                    )
+                except ConflictError as conflict:
+                    return self.refuse_stale(form, absentees, conflict)
+                except IntegrityError:  # two posts crossed: the unique rule, checked by the form, in the database
+                    form.add_error(None, _("This cell already has a meeting of this kind on this date."))
+                else:
+                    messages.success(request, _("The meeting record was saved."))
+                    return redirect("cells:meeting_detail", meeting_id=meeting.pk)
         context = self.get_context_data(
             form=form, absentees=absentees, warnings=warnings, scan_dropped=bool(warnings and request.FILES)
         )
         return self.render_to_response(context)
+
+    def refuse_stale(self, form, absentees, conflict):
+        """Keep everything the user typed; the next save knowingly replaces the other version."""
+        data = self.request.POST.copy()
+        data["version"] = conflict.current.version
+        form = MeetingForm(data, instance=self.meeting, cells=form.fields["organization"].queryset)
+        form.is_valid()
+        absentees = AbsenteeFormSet(data, instance=self.meeting, prefix="absentees")
+        context = self.get_context_data(form=form, absentees=absentees, conflict=conflict)
+        return self.render_to_response(context, status=409)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.meeting, **kwargs)
@@ -214,13 +233,14 @@ class ComplianceView(ScopedMixin, TemplateView):
                 no_records_count=sum(1 for cell in cells if not cell.has_records),
                 low_count=sum(1 for cell in cells if cell.low),
             )
+        elif self.request.GET.get("xuat") == "xlsx":
+            context["groups"] = grassroots_compliance(organization=organization, year=year)
         else:
-            groups = grassroots_compliance(organization=organization, year=year)
-            context["groups"] = groups
-            context["page"] = Paginator(groups, self.per_page).get_page(self.request.GET.get("page"))
-            context["with_records"] = sum(1 for group in groups if group.meeting_count)
-            context["all_regular"] = sum(
-                1 for group in groups if group.meeting_count and group.regular_count == group.cell_count
+            # Grouped, counted and paged by the database: a national scope has 55,000 groups.
+            grouped = GroupedCompliance(organization=organization, year=year)
+            context["page"] = grouped.page(self.request.GET.get("page"), self.per_page)
+            totals = grouped.totals()
+            context.update(
+                with_records=totals.with_records, all_regular=totals.all_regular, group_count=totals.group_count
             )
-            context["group_count"] = len(groups)
         return super().get_context_data(**{**kwargs, **context})

@@ -12,6 +12,7 @@ from cells.forms.organizations import OrganizationImportForm
 from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
 from cells.lifespan import ended_notice
 from cells.models import Organization, Run
+from cells.params import text_param
 from cells.queries import ancestors_within, children_of, search_organizations
 from cells.runs import QUEUE_DOWN, run_start
 
@@ -68,7 +69,7 @@ class SearchView(ScopedMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = text_param(self.request, "q")
         results = search_organizations(self.scoped(Organization.objects.all()), query) if query else None
         page = Paginator(results, self.per_page).get_page(self.request.GET.get("page")) if results is not None else None
         return super().get_context_data(query=query, page=page, **kwargs)
@@ -97,7 +98,11 @@ class OrganizationImportView(ScopedMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         token, path = import_uploads.store(form.cleaned_data["file"])
-        result = organizations_import(path=path, dry_run=True, scope=self.scope)
+        try:
+            result = organizations_import(path=path, dry_run=True, scope=self.scope)
+        except BaseException:
+            import_uploads.discard(path)  # never left behind in media/imports
+            raise
         if not result.ok or not (result.created or result.updated):
             # Nothing to confirm: the problems are listed, or the file changes nothing.
             import_uploads.discard(path)

@@ -10,7 +10,7 @@ from plans.services.schedule import Frequency
 
 
 class CandidateFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name or code"), required=False)
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=200)
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Candidate.Status.choices])
 

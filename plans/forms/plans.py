@@ -11,19 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Level
 from cells.forms.fields import DayField, DocumentNumberField, example_hint, use_day_inputs
 from cells.models import Organization
+from cells.text import NOTE_MAX
+from cells.uploads import check_attachment
 from plans.models import Candidate, Plan, ProgressReport, Target, Task
 from plans.people import person_name
-
-# What a progress report may carry: documents and photos, checked by their first bytes too.
-ATTACHMENT_TYPES = {
-    "application/pdf": (b"%PDF",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-    "application/msword": (b"\xd0\xcf\x11\xe0",),
-}
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def user_label(user) -> str:
@@ -44,7 +35,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     number = DocumentNumberField(label=_("Decision number"))
     date = DayField(label=_("Decision date"))
     decided_by = StandingMemberField(
@@ -72,7 +63,7 @@ class DecisionForm(forms.Form):
 class ManualSelectionForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Grassroots organization"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year of support"), min_value=1990, max_value=2100)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     number = DocumentNumberField(label=_("Decision number"))
     date = DayField(label=_("Decision date"))
 
@@ -250,13 +241,5 @@ class ProgressReportForm(forms.ModelForm):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB: attach a smaller or compressed file."))
-        declared = (upload.content_type or "").split(";")[0].strip().lower()
-        head = upload.read(8)
-        upload.seek(0)
-        signatures = ATTACHMENT_TYPES.get(declared)
-        if not signatures or not any(head.startswith(s) for s in signatures):
-            raise ValidationError(_("This kind of file cannot be attached: use a PDF, Word, Excel, JPEG or PNG file."))
-        upload.checked_type = declared
+        upload.checked_type = check_attachment(upload)
         return upload

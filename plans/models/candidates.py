@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Classification, Level
+from assessments.models import Classification, Level, level_label
 from cells.models import Organization, Run
 from cells.models.tree import TreeQuerySet
+from cells.text import NOTE_MAX
 
 
 class Candidate(models.Model):
@@ -44,9 +45,9 @@ class Candidate(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.JOB)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=NOTE_MAX)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True, max_length=NOTE_MAX)
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -76,6 +77,10 @@ class Candidate(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.year}"
+
+    def audit_display(self, name: str, value: str) -> str | None:
+        """The triggering level as the rule set of the classified year writes it (cells.audit.readable)."""
+        return level_label(self.year - 1, value) if name == "level" else None
 
 
 class JobRunQuerySet(TreeQuerySet):

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Level
 from assessments.rules import level_label
 from cells.models import Organization
+from cells.models.edits import EditTracked
 from cells.models.tree import TreeQuerySet
+from cells.text import NOTE_MAX, SECTION_MAX
 from plans.people import person_name
 
 __all__ = ["Committee", "CommitteeMailbox", "Plan", "ProgressReport", "ReminderLog", "Target", "Task"]
@@ -24,26 +26,6 @@ class Committee(models.TextChoices):
     PROPAGANDA = "propaganda", _("Propaganda and Mass Mobilization Committee")
     INSPECTION = "inspection", _("Inspection Commission")
     OFFICE = "office", _("Party Committee Office")
-
-
-class EditTracked(models.Model):
-    """Who changed a row last and when, and the version that a save must match: the second of
-    two concurrent edits is refused instead of silently overwriting the first."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Plan(EditTracked):
@@ -70,8 +52,8 @@ class Plan(EditTracked):
     number = models.CharField(_("document number"), max_length=64, blank=True, help_text=_("For example 45-KH/HU."))
     issued_on = models.DateField(_("document date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=64, blank=True, help_text=_("Printed before the date."))
-    weaknesses = models.TextField(_("weaknesses"))
-    causes = models.TextField(_("causes"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), max_length=SECTION_MAX)
+    causes = models.TextField(_("causes"), blank=True, max_length=SECTION_MAX)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lead standing committee member"),
@@ -81,7 +63,7 @@ class Plan(EditTracked):
         related_name="led_plans",
     )
     signer_title = models.CharField(_("signer's title"), max_length=64, blank=True)
-    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line."))
+    recipients = models.TextField(_("recipients"), blank=True, max_length=NOTE_MAX, help_text=_("One per line."))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,11 +112,11 @@ class Target(models.Model):
     COUNT_KINDS = (Kind.REGULAR_MEETINGS, Kind.THEMED_MEETINGS, Kind.ADMISSIONS)
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of target"), max_length=20, choices=Kind.choices)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
     text = models.CharField(_("description"), max_length=255, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = TreeQuerySet.as_manager()
 
@@ -184,7 +166,7 @@ class Task(EditTracked):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=255)
-    description = models.TextField(_("details"), blank=True)
+    description = models.TextField(_("details"), blank=True, max_length=SECTION_MAX)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("standing committee member"),
@@ -238,10 +220,10 @@ class ProgressReport(models.Model):
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports")
     reported_on = models.DateField(_("date"))
-    text = models.TextField(_("progress"))
+    text = models.TextField(_("progress"), max_length=SECTION_MAX)
     attachment = models.FileField(_("attachment"), upload_to=report_upload_to, blank=True, max_length=255)
-    attachment_name = models.CharField(max_length=255, blank=True, editable=False)
-    attachment_type = models.CharField(max_length=100, blank=True, editable=False)
+    attachment_name = models.CharField(_("attachment's file name"), max_length=255, blank=True, editable=False)
+    attachment_type = models.CharField(_("attachment's file type"), max_length=100, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -261,10 +243,12 @@ class ProgressReport(models.Model):
 class ReminderLog(models.Model):
     """One row per task per day a reminder went out: the database keeps the once-a-day promise."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
-    day = models.DateField()
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    tree_organization = "task__plan__organization"
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
+from cells.audit import audit_bulk, snapshot
 from cells.models import Organization, Run
 from cells.runs import run_enqueue, run_execute, run_progress
 from plans.models import Candidate, JobRun
@@ -161,7 +162,7 @@ def _flag(*, year, scope, run) -> FlagResult:
                 year=year, state=Classification.State.FINAL, organization__candidacies__year=support_year
             ).values_list("organization_id", "level", "label")
         }
-        to_create, to_update = [], []
+        to_create, to_update, before = [], [], []
         for organization_id in ids:
             weakness = weak[organization_id]
             candidate = stored.get(organization_id)
@@ -194,6 +195,7 @@ def _flag(*, year, scope, run) -> FlagResult:
                 result.reproposed += 1
             else:
                 result.updated += 1
+            before.append(snapshot(candidate))
             for name, value in wanted.items():
                 setattr(candidate, name, value)
             to_update.append(candidate)
@@ -227,6 +229,7 @@ def _flag(*, year, scope, run) -> FlagResult:
                 }
             if candidate.decision != Candidate.Decision.PENDING:
                 reason = f"{reason} " + _("The decision already recorded is kept: review it.")
+            before.append(snapshot(candidate))
             candidate.status = Candidate.Status.WITHDRAWN
             candidate.withdrawn_reason = reason
             to_update.append(candidate)
@@ -234,6 +237,8 @@ def _flag(*, year, scope, run) -> FlagResult:
         if to_create:
             # A run racing this one may have created the same rows: the constraint keeps one.
             Candidate.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
+            # With ignore_conflicts the rows get no keys back: read them, for their audit entries.
+            to_create = _inserted(to_create, support_year, scope, stored)
         if to_update:
             now = timezone.now()
             for candidate in to_update:
@@ -244,8 +249,25 @@ def _flag(*, year, scope, run) -> FlagResult:
                 batch_size=BATCH,
             )
         result.created = len(to_create)
+        audit_bulk(action="create", objects=to_create)
+        audit_bulk(action="update", objects=to_update, before=before)
     _progress(run, 95, _("Finished"))
     return result
+
+
+def _inserted(candidates: list[Candidate], year: int, scope: Organization | None, stored: dict) -> list[Candidate]:
+    """`candidates` as now stored, with their keys (bulk_create with ignore_conflicts returns none)."""
+    rows = Candidate.objects.filter(year=year)
+    if scope is not None:
+        rows = rows.within(scope)
+    by_organization = {c.organization_id: c for c in candidates}
+    inserted = []
+    for pk, organization_id, created_at in rows.values_list("pk", "organization_id", "created_at"):
+        candidate = by_organization.get(organization_id)
+        if candidate is not None and organization_id not in stored:
+            candidate.pk, candidate.created_at = pk, created_at
+            inserted.append(candidate)
+    return inserted
 
 
 def candidates_run_start(*, year: int, scope: Organization | None, user=None, trigger=JobRun.Trigger.BUTTON) -> JobRun:

@@ -16,30 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.models import Classification
+from cells.audit import audit_bulk
 from cells.models import Notification, Organization, UserRole
 from cells.notifications import Note, notifications_send, users_with_role_over
 from cells.text import document_number
+from cells.versions import ConflictError, versioned_update
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
-from plans.people import person_name
 
 logger = logging.getLogger(__name__)
 
 REMINDER_WINDOW_DAYS = 7
-
-
-class ConflictError(Exception):
-    """Someone else saved the object after the editor opened it.
-
-    `changes` lists (field label, their saved value, your value) for every field that differs,
-    so the editor sees what changed and can keep or merge their own input.
-    """
-
-    def __init__(self, current, changes):
-        super().__init__("conflict")
-        self.current = current
-        self.changes = changes
-        who = getattr(current, "updated_by", None)
-        self.who = person_name(who)
 
 
 class TransitionError(Exception):
@@ -134,76 +120,51 @@ def candidate_select_manually(
 ) -> Candidate:
     """Select a unit the job did not flag: a manual candidate, decided selected at once."""
     refuse_if_not_active(organization, year)
+    already = TransitionError(
+        _("This unit is already a candidate for that year: record the decision on its candidate page.")
+    )
     if Candidate.objects.filter(organization=organization, year=year).exists():
-        raise TransitionError(
-            _("This unit is already a candidate for that year: record the decision on its candidate page.")
-        )
+        raise already
     previous = Classification.objects.filter(
         organization=organization, year=year - 1, state=Classification.State.FINAL
     ).first()
-    return Candidate.objects.create(
-        organization=organization,
-        year=year,
-        classification=previous,
-        level=previous.level if previous else "",
-        reasons=[reason],
-        source=Candidate.Source.MANUAL,
-        decision=Candidate.Decision.SELECTED,
-        decision_reason=reason,
-        decision_number=document_number(number),
-        decision_date=date,
-        decided_by=decided_by,
-    )
+    try:
+        with transaction.atomic():  # two posts that crossed: the second meets the unique rule here
+            return Candidate.objects.create(
+                organization=organization,
+                year=year,
+                classification=previous,
+                level=previous.level if previous else "",
+                reasons=[reason],
+                source=Candidate.Source.MANUAL,
+                decision=Candidate.Decision.SELECTED,
+                decision_reason=reason,
+                decision_number=document_number(number),
+                decision_date=date,
+                decided_by=decided_by,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 # ---------------------------------------------------------------- plans
-
-
-def _describe(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if hasattr(value, "get_full_name"):
-        return person_name(value)
-    return str(value)
-
-
-def _changes(model, current, values: dict) -> list[tuple[str, str, str]]:
-    changes = []
-    for name, mine in values.items():
-        field = model._meta.get_field(name)
-        theirs = getattr(current, name)
-        if field.choices and not field.is_relation:
-            theirs_shown = dict(field.flatchoices).get(theirs, theirs)
-            mine_shown = dict(field.flatchoices).get(mine, mine)
-        else:
-            theirs_shown, mine_shown = theirs, mine
-        if _describe(theirs) != _describe(mine):
-            changes.append((str(field.verbose_name), _describe(theirs_shown), _describe(mine_shown)))
-    return changes
-
-
-def _versioned_update(model, obj_pk: int, version: int, values: dict, user) -> None:
-    """Update the row only if nobody saved it since `version`; otherwise raise ConflictError."""
-    updated = model.objects.filter(pk=obj_pk, version=version).update(
-        **values, version=version + 1, updated_by=user, updated_at=timezone.now()
-    )
-    if not updated:
-        current = model.objects.get(pk=obj_pk)
-        raise ConflictError(current, _changes(model, current, values))
 
 
 PLAN_FIELDS = ("number", "issued_on", "place", "weaknesses", "causes", "lead", "signer_title", "recipients")
 
 
 def _save_targets(plan: Plan, targets: list[dict]) -> None:
-    plan.targets.all().delete()
-    Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    plan.targets.all().delete()  # one delete signal, hence one audit entry, per target
+    created = Target.objects.bulk_create(Target(plan=plan, position=i, **target) for i, target in enumerate(targets))
+    audit_bulk(action="create", objects=created)
 
 
 @transaction.atomic
 def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user) -> Plan:
+    """The candidate's plan, created once: a second post of the form (a double click) gets the first plan."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if existing := Plan.objects.filter(candidate=candidate).first():
+        return existing
     if candidate.decision != Candidate.Decision.SELECTED:
         raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
     refuse_if_not_active(candidate.organization, candidate.year)
@@ -221,7 +182,7 @@ def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] |
     values = {**values, "number": document_number(values.get("number", ""))}
     refuse_if_closed(Plan.objects.get(pk=plan.pk))
     try:
-        _versioned_update(Plan, plan.pk, version, values, user)
+        versioned_update(Plan, plan.pk, version, values, user)
     except ConflictError as conflict:
         if targets is not None:
             theirs = "\n".join(str(t) for t in conflict.current.targets.all())
@@ -305,7 +266,7 @@ def _notify_assigned(task: Task, user) -> None:
 def task_update(*, task: Task, version: int, values: dict, user) -> Task:
     refuse_if_closed(Plan.objects.get(pk=task.plan_id))
     previous_assignee = task.assignee_id
-    _versioned_update(Task, task.pk, version, values, user)
+    versioned_update(Task, task.pk, version, values, user)
     task.refresh_from_db()
     if task.assignee_id != previous_assignee:
         _notify_assigned(task, user)
@@ -335,14 +296,17 @@ def progress_report_add(
     report.save()
     # The first report sets an untouched task going, a final one closes it; its version moves so
     # open editors notice.
+    before = Task.objects.filter(pk=task.pk).first()
     if final:
-        Task.objects.filter(pk=task.pk, state__in=Task.OPEN_STATES).update(
+        changed = Task.objects.filter(pk=task.pk, state__in=Task.OPEN_STATES).update(
             state=Task.State.DONE, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
         )
     else:
-        Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
+        changed = Task.objects.filter(pk=task.pk, state=Task.State.OPEN).update(
             state=Task.State.IN_PROGRESS, version=F("version") + 1
         )
+    if changed:
+        audit_bulk(action="update", objects=[Task.objects.get(pk=task.pk)], before=[before], actor=user)
     return report
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
+from cells.params import parse_year
 from cells.runs import QUEUE_DOWN, run_status
 from cells.workbooks import xlsx_response
 from plans.exports import candidates_workbook
@@ -64,7 +65,8 @@ class CandidateListView(CandidateFilterMixin, ScopedMixin, TemplateView):
         year = _support_year(self.kwargs["year"])
         form, candidates = self.filtered(year)
         page = Paginator(candidates, self.per_page).get_page(self.request.GET.get("page"))
-        history = queries.level_history(scope=self.scope, year=year)
+        shown = [candidate.organization_id for candidate in page.object_list]
+        history = queries.level_history(scope=self.scope, year=year, organization_ids=shown)
         rows = [{"candidate": c, "history": history.get(c.organization_id, [])} for c in page.object_list]
         can_run = has_perm(self.request.user, Perm.RUN_JOBS)
         schedule = candidates_schedule_get(scope=self.scope) if can_run else None
@@ -126,8 +128,10 @@ class CandidateRunStatusView(ScopedMixin, View):
     permission = Perm.VIEW
 
     def get(self, request, run_id):
-        # The user's own runs, and the runs over everything (started when results become final).
-        runs = self.scoped(JobRun.objects.all()) | JobRun.objects.filter(scope__isnull=True)
+        # Runs whose scope the user's covers; a run over everything (no scope) only for a root's users.
+        runs = JobRun.objects.within(self.scope)
+        if self.scope.parent_id is None:
+            runs = runs | JobRun.objects.filter(scope__isnull=True)
         run = get_object_or_404(runs, pk=run_id)
         return JsonResponse(run_status(run))
 
@@ -139,8 +143,8 @@ class CandidateScheduleView(ScopedMixin, View):
 
     def post(self, request):
         form = ScheduleForm(request.POST)
-        target = request.POST.get("next_year")
-        back = reverse("plans:candidates_year", kwargs={"year": int(target)}) if (target or "").isdigit() else None
+        target = parse_year(request.POST.get("next_year"))
+        back = reverse("plans:candidates_year", kwargs={"year": target}) if target else None
         if not form.is_valid():
             problems = "; ".join(
                 f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()

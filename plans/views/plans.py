@@ -5,7 +5,6 @@ Every view goes through `ScopedMixin`; objects are read only through `get_scoped
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,9 @@ from django.views.generic import TemplateView, View
 from assessments.rules import level_label
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
+from cells.once import SubmitOnceMixin
+from cells.paging import KnownCountPaginator
+from cells.params import parse_int
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
     DecisionForm,
@@ -30,8 +32,7 @@ from plans.outcomes import Outcome, outcome_of
 from plans.pdf import PdfUnavailable, place_name, plan_pdf
 from plans.people import person_name
 from plans.queries.home import selected_without_plan
-from plans.queries.plans import consolidation as consolidation_of
-from plans.queries.plans import plans_with_levels, tasks_with_urgency
+from plans.queries.plans import consolidation_rows, consolidation_share, plans_in, plans_with_levels, tasks_with_urgency
 from plans.services import plans as services
 
 Role = UserRole.Role
@@ -126,7 +127,7 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         return redirect("plans:candidate_decide", candidate_id=candidate.pk)
 
 
-class ManualSelectionView(ScopedMixin, TemplateView):
+class ManualSelectionView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """Staff select a unit that the job did not flag."""
 
     permission = Perm.MANAGE_PLANS
@@ -165,7 +166,7 @@ class PlanEditingMixin(CandidateMixin):
         return TargetFormSet(data, initial=initial, prefix="targets")
 
 
-class PlanCreateView(PlanEditingMixin, TemplateView):
+class PlanCreateView(PlanEditingMixin, SubmitOnceMixin, TemplateView):
     permission = Perm.MANAGE_PLANS
     template_name = "plans/plan_form.html"
 
@@ -323,10 +324,7 @@ class PlanTransitionView(PlanMixin, View):
         to = request.POST.get("to", "")
         if to != Plan.State.ADOPTED and Perm.MANAGE_PLANS not in ROLE_PERMISSIONS[self.role.role]:
             raise PermissionDenied
-        try:
-            version = int(request.POST.get("version", "0"))
-        except ValueError:
-            version = 0
+        version = parse_int(request.POST.get("version"), maximum=2**31 - 1) or 0
         try:
             services.plan_transition(plan=plan, to=to, version=version, user=request.user)
         except services.ConflictError:
@@ -361,8 +359,12 @@ class ConsolidationView(ScopedMixin, TemplateView):
     per_page = 100
 
     def get_context_data(self, **kwargs):
-        report = consolidation_of(self.scope)
-        # The share counts every plan of the scope; the table shows them a page at a time.
-        page = Paginator(report.rows, self.per_page).get_page(self.request.GET.get("page"))
+        # The share counts every plan of the scope in the database; the table computes the levels
+        # and outcomes of the page it shows only.
+        report = consolidation_share(self.scope)
+        page = KnownCountPaginator(plans_in(self.scope), self.per_page, count=report.plan_count).get_page(
+            self.request.GET.get("page")
+        )
+        page.object_list = report.rows = consolidation_rows(page.object_list)
         without_plan = list(selected_without_plan(self.scope)[: self.per_page])
         return super().get_context_data(report=report, page=page, without_plan=without_plan, **kwargs)

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin
 from cells.models import UserRole
+from cells.once import SubmitOnceMixin
 from plans.forms.plans import ProgressReportForm, TaskForm
 from plans.models import ProgressReport, Task
 from plans.queries.plans import mark_urgency, tasks_with_urgency
@@ -29,7 +30,7 @@ class TaskMixin(ScopedMixin):
         )
 
 
-class TaskCreateView(PlanMixin, TemplateView):
+class TaskCreateView(PlanMixin, SubmitOnceMixin, TemplateView):
     permission = Perm.MANAGE_PLANS
     template_name = "plans/task_form.html"
 

@@ -178,3 +178,46 @@ def test_a_file_that_cannot_be_read_says_how_to_save_it(tree, tmp_path, name, co
 def test_a_missing_file(tree, tmp_path):
     with pytest.raises(CommandError, match="File not found"):
         run(str(tmp_path / "nowhere.csv"))
+
+
+def ten_years(codes):
+    return "code,year,level\n" + "".join(f"{code},{year},good\n" for year in range(2010, 2020) for code in codes)
+
+
+def test_a_file_is_written_chunk_by_chunk_and_a_repeat_is_found_across_chunks(tree, tmp_path, monkeypatch, capsys):
+    from assessments import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 4)
+    monkeypatch.setattr(imports, "CACHE_LIMIT", 3)  # the organizations are read again and again
+    monkeypatch.setattr(imports.RepeatFinder, "BITS", 4)  # 16 bits: most keys collide, none may be lost
+    codes = ["D-A", "D-A-1", "D-A-2", "D-B", "D-B-1"]
+    report = imports.classifications_import(path=write_csv(tmp_path, ten_years(codes)))
+    assert (report.errors, report.written.created) == ([], 50)
+    assert Classification.objects.filter(state="final").count() == 50
+    again = imports.classifications_import(path=write_csv(tmp_path, ten_years(codes)))
+    assert (again.written.created, again.written.updated, again.written.unchanged) == (0, 0, 50)
+
+    Classification.objects.all().delete()
+    err = failing(write_csv(tmp_path, ten_years(codes) + "d-b-1,2012,complete\n"), capsys)
+    assert "Row 52, column code: d-b-1 already has a result for 2012 in row 16" in err.replace("D-B-1", "d-b-1")
+    assert not Classification.objects.exists()
+
+
+def test_memory_does_not_grow_with_the_file(tree, tmp_path, monkeypatch):
+    import tracemalloc
+
+    from assessments import imports
+    from tests.conftest import Kind, make_org
+
+    monkeypatch.setattr(imports, "CHUNK", 50)
+    monkeypatch.setattr(imports.RepeatFinder, "BITS", 16)
+    codes = [make_org(f"D-A-M{n}", f"Chi bộ {n}", Kind.CELL, tree.a).code for n in range(60)]
+    peaks = []
+    for years in (range(2018, 2020), range(2012, 2020)):
+        text = "code,year,level\n" + "".join(f"{code},{year},good\n" for year in years for code in codes)
+        tracemalloc.start()
+        report = imports.classifications_import(path=write_csv(tmp_path, text), dry_run=True)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert report.written.created == 60 * len(years) and not Classification.objects.exists()
+    assert peaks[1] < peaks[0] * 1.5, peaks  # four times the rows, not four times the memory

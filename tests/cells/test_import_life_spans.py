@@ -88,7 +88,7 @@ def test_a_file_without_the_columns_keeps_the_life_spans(tmp_path, tree):
             "active_to",
             "before the start",
         ),
-        (("D-N", "Đảng bộ xã Mới", "Đảng bộ cơ sở", "D", "xã", "31.12.2019", "", ""), "active_from", "is not a date"),
+        (("D-N", "Đảng bộ xã Mới", "Đảng bộ cơ sở", "D", "xã", "12/31/2019", "", ""), "active_from", "is not a date"),
         (
             ("D-N", "Đảng bộ xã Mới", "Đảng bộ cơ sở", "D", "xã", "", "31/12/2019", "NOPE"),
             "successor_code",

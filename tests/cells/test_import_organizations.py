@@ -82,9 +82,13 @@ def test_creates_the_tree_in_any_order_with_paths_and_audit(tmp_path, writer):
     assert entries.count() == 4
     entry = LogEntry.objects.get_for_object(c0).get()
     assert entry.action == LogEntry.Action.CREATE and entry.actor is None
+    assert entry.additional_data["job"] == "import_organizations"
+    assert entry.additional_data["organization"] == "H-C0"
     assert entry.changes["code"] == ["None", "H-C0"]
     assert entry.changes["parent"] == ["None", str(h.pk)]
-    assert entry.changes["path"] == ["None", c0.path]
+    # In the words a user reads; the path, derived from the parent, is not history.
+    assert entry.changes["kind"] == ["None", "Grassroots party committee"]
+    assert "path" not in entry.changes
 
 
 @pytest.mark.django_db
@@ -210,8 +214,7 @@ def test_update_by_code_records_before_and_after(tmp_path, tree, alice):
     entry = LogEntry.objects.get_for_object(a).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.changes == {
         "name": ["Đảng bộ xã Gia Miễn", "Đảng bộ xã Gia Miễn (mới)"],
-        "name_folded": ["dang bo xa gia mien", "dang bo xa gia mien (moi)"],
-        "kind": ["grassroots_committee", "grassroots_cell"],
+        "kind": ["Grassroots party committee", "Grassroots party cell"],  # the words a user reads
     }
     assert entry.actor is None
     assert not LogEntry.objects.get_for_object(tree.a1).filter(action=LogEntry.Action.UPDATE).exists()
@@ -241,7 +244,6 @@ def test_a_changed_parent_moves_the_subtree(tmp_path, tree):
     assert new.path == f"{a1.path}{new.pk}/" and new.depth == 4
     entry = LogEntry.objects.get_for_object(a).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.changes["parent"] == [str(tree.d.pk), str(x.pk)]
-    assert entry.changes["path"] == [tree.a.path, a.path]
     # Every path agrees with the parents.
     for organization in Organization.objects.all():
         assert organization.path == organization.expected_path()
@@ -396,7 +398,7 @@ def test_a_tree_too_deep_is_refused(tmp_path):
         pytest.param(
             "code,name,kind,parent_code\nA,Tân Lang,cell,\n".encode("cp1258"),
             ".csv",
-            "The file is not UTF-8 text.",
+            "The file is not UTF-8 text: it looks saved in an old Vietnamese encoding (Windows-1258).",
             id="not-utf8",
         ),
         pytest.param(b"PK\x03\x04garbage", ".xlsx", "not a readable Excel (.xlsx) workbook", id="broken-xlsx"),

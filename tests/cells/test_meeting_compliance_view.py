@@ -39,12 +39,49 @@ def test_the_district_page_shows_each_commune(client, tree, alice, django_assert
         cell = make_org(f"D-B-x{n}", f"Chi bộ {n}", Kind.CELL, tree.b)
         make_meeting(cell, date=D(2016, 1, 5))
     client.force_login(alice)
-    # 1 session, 2 user, 3 role, 4 the district, 5 cells with their meeting figures, 6 grassroots organizations
+    # 1 session, 2 user, 3 role, 4 the district, 5 the page of groups with the totals over all of
+    # them (grouped by the database, window aggregates), 6 the low cells of that page
     with django_assert_num_queries(6):
         response = client.get(url(tree.d))
     groups = {group.code: group for group in response.context["page"]}
     assert (groups["D-A"].regular_count, groups["D-A"].cell_count) == (1, 2)
     assert (groups["D-B"].regular_count, groups["D-B"].cell_count) == (1, 11)
+    assert [cell["name"] for cell in groups["D-A"].low_cells] == ["Chi bộ Nặm Bao"]
+    assert len(groups["D-B"].low_cells) == 10
+    assert (response.context["group_count"], response.context["with_records"], response.context["all_regular"]) == (
+        2,
+        2,
+        0,
+    )
+
+
+def test_the_district_page_pages_groups_in_the_database(client, tree, alice, monkeypatch):
+    from cells.views.meetings import ComplianceView
+
+    fill(tree)
+    for n in range(3):
+        commune = make_org(f"D-Z{n}", f"Đảng bộ xã Zê {n}", Kind.GRASSROOTS_COMMITTEE, tree.d)
+        cell = make_org(f"D-Z{n}-1", f"Chi bộ Zê {n}", Kind.CELL, commune)
+        for month in range(1, 13):
+            make_meeting(cell, date=D(2016, month, 5))
+    make_org("D-E", "Đảng bộ xã Êm", Kind.GRASSROOTS_COMMITTEE, tree.d)  # no cell, no record
+    monkeypatch.setattr(ComplianceView, "per_page", 2)
+    client.force_login(alice)
+    pages = [client.get(url(tree.d), {"page": n}).context for n in (1, 2, 3, 99)]
+    assert [[group.code for group in context["page"]] for context in pages] == [
+        ["D-E", "D-A"],
+        ["D-B", "D-Z0"],
+        ["D-Z1", "D-Z2"],
+        ["D-Z1", "D-Z2"],  # past the end: the last page
+    ]
+    assert (pages[3]["page"].number, pages[3]["page"].paginator.num_pages) == (3, 3)
+    assert (pages[0]["group_count"], pages[0]["with_records"], pages[0]["all_regular"]) == (
+        6,
+        5,
+        4,
+    )  # D-B and the three Zê communes
+    empty = pages[0]["page"][0]
+    assert (empty.cell_count, empty.meeting_count, empty.low_cells) == (0, 0, [])
 
 
 def test_the_commune_page_takes_a_fixed_number_of_queries(client, tree, bob, django_assert_num_queries):
@@ -83,9 +120,6 @@ def test_the_tables_export_to_excel(client, tree, alice):
 
 def test_a_year_out_of_the_calendar_is_404(client, tree, alice):
     client.force_login(alice)
-    for name, kwargs in [
-        ("cells:meeting_compliance", {"org_code": "D-A", "year": 99999}),
-        ("cells:admission_overview", {"org_code": "D-A", "year": 0}),
-        ("cells:watch_list", {"year": 10000}),
-    ]:
-        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
+    # Such addresses cannot even be reversed: the `year` converter takes four ASCII digits.
+    for url in ["/sinh-hoat/tong-hop/D-A/99999/", "/phat-trien-dang/D-A/0/", "/theo-doi/10000/", "/theo-doi/1066/"]:
+        assert client.get(url).status_code == 404

@@ -63,9 +63,9 @@ def test_active_in_reaches_through_a_models_organization(tree):
 
 
 def test_move_rewrites_the_whole_subtree_in_one_statement(tree, django_assert_num_queries):
-    # Read the parent as stored (1), the audit log reads the unit as stored (2) and writes its entry (3),
-    # save the unit with its new path (4), rewrite the paths of the whole subtree (5).
-    with django_assert_num_queries(5):
+    # Read the parent as stored (1), the audit log reads the unit as stored (2) and writes its entry (3)
+    # with its organization (4), save the unit with its new path (5), rewrite the paths of the subtree (6).
+    with django_assert_num_queries(6):
         tree.a.move(tree.x)
     for organization in Organization.objects.within(tree.x):
         assert organization.path == organization.expected_path(), organization.code

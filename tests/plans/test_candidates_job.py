@@ -177,11 +177,12 @@ def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
     _add_units(tree, 3, 37)
     large = _queries_of_a_run(rerun=rerun)
     # The run's row and its progress (one update per step and per reason provider), weak results
-    # (1), one query per reason provider (4: weak years, weak cells, meetings, admissions), stored
-    # candidates (1), current results (1), the bulk writes and the transaction: the same whatever
-    # the number of units.
+    # (1), one query per reason provider (4: weak years, weak cells, meetings, admissions), stored candidates
+    # (1), current results (1), the bulk writes and the transaction, the new rows' keys (1), their
+    # audit entries (organizations, entries, their organizations: 3 per action written): the same
+    # whatever the number of units.
     assert small == large
-    assert large <= 20
+    assert large <= 24
 
 
 @pytest.mark.vietnamese  # the reasons are stored in the default language

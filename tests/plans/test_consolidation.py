@@ -29,9 +29,11 @@ def test_the_page_lists_every_plan_of_the_scope_with_its_outcome(client, alice, 
     client.force_login(alice)
     client.get(reverse("plans:consolidation"))
 
-    # 1 session, 2 user, 3 role with its organization, 4 plans with unit, lead and both levels,
-    # 5 the units selected but still without a plan
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 role with its organization, 4 the share and the number of plans (three
+    # values per plan), 5 the page of plans with unit, lead and both levels, 6 the units selected
+    # but still without a plan: one query more than when every plan of the scope was read to
+    # show a page of 100.
+    with django_assert_num_queries(6):
         response = client.get(reverse("plans:consolidation"))
 
     report = response.context["report"]

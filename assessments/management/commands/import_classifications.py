@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessments.imports import classifications_import
+from cells.audit import AuditedCommand
 from cells.models import Run
 from cells.runs import run_command
 from cells.tabular import TabularFileError
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import yearly classifications from a CSV or XLSX file with the columns code, year, level and optional "
         "score, note, reason. Any invalid row rejects the whole file."

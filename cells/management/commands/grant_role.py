@@ -1,12 +1,13 @@
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cells.audit import AuditedCommand
 from cells.models import Organization, UserRole
 from cells.services import user_role_grant
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create or update a user and give it ROLE over ORG_CODE's subtree."
 
     def add_arguments(self, parser):

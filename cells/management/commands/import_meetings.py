@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from cells.audit import AuditedCommand
 from cells.meeting_import import meetings_import
 from cells.models import Run
 from cells.runs import run_command
 from cells.tabular import TabularFileError
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import cell meeting records from a CSV or XLSX file with the columns "
         "cell_code,date,kind,members_total,members_present[,duration_minutes,topic]. "

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from cells.audit import AuditedCommand
 from cells.importing import organizations_import
 from cells.models import Run
 from cells.runs import run_command
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import organizations from a CSV (UTF-8) or XLSX file with the columns code, name, kind, parent_code "
         "and optionally sector. All or nothing: any invalid row rejects the whole file."

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from cells.audit import AuditedCommand
 
-class Command(BaseCommand):
+
+class Command(AuditedCommand):
     help = "Build the Văn Lãng demo story into the configured database. Running it again changes nothing."
 
     def handle(self, *args, **options):

@@ -1,15 +1,16 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from cells.audit import AuditedCommand
 from cells.models import Organization
 from cells.runs import run_here
 from plans.models import Candidate, JobRun
 from plans.services.candidates import candidates_run_work
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Run the candidate job for YEAR now, in this process, and print the candidates for YEAR+1."
 
     def add_arguments(self, parser):

