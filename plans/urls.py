@@ -45,7 +45,7 @@ urlpatterns = [
     # ---- end of issue 4 ----
     # ---- reports (issue 12) ----
     path("bao-cao/", report_views.ReportIndexView.as_view(), name="reports"),
-    path("bao-cao/<str:org_code>/<int:year>/", report_views.ReportListView.as_view(), name="report_list"),
-    path("bao-cao/<str:org_code>/<int:year>/<slug:kind>/", report_views.ReportView.as_view(), name="report"),
+    path("bao-cao/<code:org_code>/<year:year>/", report_views.ReportListView.as_view(), name="report_list"),
+    path("bao-cao/<code:org_code>/<year:year>/<slug:kind>/", report_views.ReportView.as_view(), name="report"),
     # ---- end of reports ----
 ]
