@@ -1,8 +1,12 @@
-"""Reads of classifications shared by the pages and the commands; each is one query."""
+"""Reads of classifications shared by the pages and the commands; each is one query.
+
+Every figure counts final results only (`results_in`); a draft shows on the entry page and in
+the unit's history, and the pages say how many drafts are left out (`draft_count`).
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from assessments.models import GOOD_OR_ABOVE, WEAK_LEVELS, Classification, ClassificationChange, Level
 from assessments.rules import excellent_over_guideline
@@ -16,10 +20,13 @@ def unit_kinds_for(root: Organization | None) -> tuple[str, ...]:
     return tuple(Organization.GRASSROOTS_KINDS)
 
 
-def results_in(*, year: int | None, root: Organization | None, kinds=None) -> QuerySet:
+def results_in(*, year: int | None, root: Organization | None, kinds=None, final: bool = True) -> QuerySet:
+    """The results a scope's figures count: final ones (unless `final=False`) of units alive that year."""
     queryset = Classification.objects.filter(organization__kind__in=kinds or unit_kinds_for(root))
+    if final:
+        queryset = queryset.filter(state=Classification.State.FINAL)
     if year is not None:
-        queryset = queryset.filter(year=year)
+        queryset = queryset.filter(year=year).active_in(year)
     if root is not None:
         queryset = queryset.within(root)
     return queryset
@@ -53,8 +60,9 @@ def year_summary(*, year: int, root: Organization | None = None, kinds=None, res
     }
 
 
-def draft_count(*, year: int, root: Organization | None) -> int:
-    return results_in(year=year, root=root).filter(state=Classification.State.DRAFT).count()
+def draft_count(*, year: int | None, root: Organization | None, kinds=None) -> int:
+    """Results still drafts, which the figures leave out (one query)."""
+    return results_in(year=year, root=root, kinds=kinds, final=False).filter(state=Classification.State.DRAFT).count()
 
 
 def by_sector(*, year: int, root: Organization | None, results: QuerySet | None = None) -> list[dict]:
@@ -103,9 +111,11 @@ def trend(*, root: Organization | None) -> list[dict]:
 
 
 def changed_since_last_year(*, year: int, root: Organization | None) -> QuerySet:
-    """This year's results whose level differs from the unit's result the year before (one query)."""
+    """This year's results whose level differs from the unit's result the year before, both final (one query)."""
     # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
-    previous = Classification.objects.filter(organization=OuterRef("organization"), year=year - 1).order_by()
+    previous = Classification.objects.filter(
+        organization=OuterRef("organization"), year=year - 1, state=Classification.State.FINAL
+    ).order_by()
     return (
         results_in(year=year, root=root)
         .annotate(
@@ -128,10 +138,12 @@ def weak_results(*, year: int, root: Organization | None) -> QuerySet:
     )
 
 
-def guideline_warnings(*, year: int, root: Organization | None) -> list[dict]:
-    """Deciding committees whose excellent units exceed the guideline share of good ones (one query)."""
+def guideline_warnings(*, year: int, root: Organization | None, final: bool = True) -> list[dict]:
+    """Deciding committees whose excellent units exceed the guideline share of good ones (one query).
+
+    The entry page asks with `final=False`: the warning is for the drafts being saved."""
     rows = (
-        results_in(year=year, root=root)
+        results_in(year=year, root=root, final=final)
         .filter(level__in=GOOD_OR_ABOVE)
         .order_by()
         .values_list("deciding_body_id", "deciding_body__name", "level")
@@ -178,18 +190,28 @@ def entry_corrections(*, organization: Organization, year: int) -> dict[int, lis
     return changes
 
 
-def organization_history(organization: Organization) -> list[Classification]:
-    """All results of one unit with their corrections, newest first (two queries)."""
-    return list(
-        Classification.objects.filter(organization=organization)
-        .select_related("deciding_body")
+def organization_history(organization: Organization) -> tuple[list[Classification], list[Classification]]:
+    """A unit's results with their corrections, newest first, and, for a grassroots organization,
+    its cells' final results of "complete" or worse (two queries together)."""
+    mine = Q(organization=organization)
+    if organization.is_grassroots:
+        mine |= Q(organization__kind=Organization.Kind.CELL, state=Classification.State.FINAL, level__in=WEAK_LEVELS)
+    rows = (
+        Classification.objects.within(organization)
+        .filter(mine)
+        .select_related("deciding_body", "organization")
         .prefetch_related("changes__changed_by")
-        .order_by("-year")
+        .order_by("-year", "organization__name_folded")
     )
+    history, weak_cells = [], []
+    for result in rows:
+        (history if result.organization_id == organization.pk else weak_cells).append(result)
+    return history, weak_cells
 
 
 def latest_year(*, root: Organization | None) -> int | None:
-    return results_in(year=None, root=root).order_by("-year").values_list("year", flat=True).first()
+    """The latest year with results, drafts included: the year being worked on."""
+    return results_in(year=None, root=root, final=False).order_by("-year").values_list("year", flat=True).first()
 
 
 def rated_good_or_above(year: int, organization_ids) -> dict[int, str]:

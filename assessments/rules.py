@@ -96,6 +96,13 @@ def rule_set_for(year: int) -> RuleSet:
     raise ValueError(year)
 
 
+def level_label(level: str | None, year: int) -> str:
+    """The words a level carries in `year`, as its rule set writes them: the one place pages and
+    printed documents take them from ("Trong sạch, vững mạnh" in 2017, "Hoàn thành xuất sắc
+    nhiệm vụ" from 2018). Empty for no level."""
+    return rule_set_for(year).label(level) if level else ""
+
+
 def gloss(label: str) -> str:
     return GLOSSES.get(label, label)
 

@@ -149,7 +149,7 @@ class YearEntryView(ScopedMixin, TemplateView):
             name = next(unit.name for unit in self.units if unit.pk == pk)
             for warning in warnings:
                 messages.warning(request, f"{name}: {warning}")
-        for warning in queries.guideline_warnings(year=self.year, root=self.organization):
+        for warning in queries.guideline_warnings(year=self.year, root=self.organization, final=False):
             messages.warning(
                 request,
                 _(

@@ -3,7 +3,7 @@
 The one place in `plans` that reads the cells' meeting and admission records, through the
 contract `cells.compliance` offers: `meeting_counts(*, organization, year)` gives
 `{cell_id: {"regular": n, "themed": n}}` and `admissions_count(*, organization, year)` an int.
-The unit's level comes from its classification for the plan's year.
+The unit's level comes from its final classification for the plan's year (a draft does not count).
 """
 
 from dataclasses import dataclass
@@ -58,7 +58,9 @@ def plan_actuals(plan: Plan, targets: list[Target]) -> dict[int, Actual]:
     level = None
     if Target.Kind.LEVEL in kinds:
         level = (
-            Classification.objects.filter(organization=plan.organization, year=plan.year)
+            Classification.objects.filter(
+                organization=plan.organization, year=plan.year, state=Classification.State.FINAL
+            )
             .values_list("level", flat=True)
             .first()
         )

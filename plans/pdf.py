@@ -12,17 +12,11 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessments.models import Level
+from assessments.rules import level_label
 from cells.models import Organization
 from plans.models import Committee, Plan, Target
 from plans.people import person_name
 
-LEVEL_VI = {
-    Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-    Level.GOOD: "Hoàn thành tốt nhiệm vụ",
-    Level.COMPLETE: "Hoàn thành nhiệm vụ",
-    Level.INCOMPLETE: "Không hoàn thành nhiệm vụ",
-}
 COMMITTEE_VI = {
     Committee.ORGANIZATION: "Ban Tổ chức",
     Committee.PROPAGANDA: "Ban Tuyên giáo và Dân vận",
@@ -85,8 +79,16 @@ def target_sentence(target: Target) -> str:
     if target.kind == Target.Kind.ADMISSIONS:
         return f"Kết nạp ít nhất {target.number} đảng viên mới."
     if target.kind == Target.Kind.LEVEL:
-        return f"Cuối năm, tổ chức cơ sở đảng được xếp loại “{LEVEL_VI[Level(target.level)]}” trở lên."
+        return f"Cuối năm, tổ chức cơ sở đảng được xếp loại “{level_label(target.level, target.plan.year)}” trở lên."
     return target.text
+
+
+def triggering_label(plan: Plan) -> str:
+    """The level that triggered the plan, as its result was written (else in its year's words)."""
+    candidate = plan.candidate
+    if candidate.classification_id and candidate.classification.level == candidate.level:
+        return candidate.classification.label or level_label(candidate.level, candidate.classification.year)
+    return level_label(candidate.level, plan.year - 1)
 
 
 def _assignee_vi(task) -> str:
@@ -115,7 +117,7 @@ def plan_document_context(plan: Plan) -> dict:
         "summary_line": f"củng cố, kiện toàn {plan.organization.name} năm {plan.year}",
         "date_line": date_line(plan.place or plan.organization.name, date),
         "unit": plan.organization.name,
-        "level_before": LEVEL_VI.get(candidate.level, ""),
+        "level_before": triggering_label(plan),
         "previous_year": plan.year - 1,
         "decision_number": candidate.decision_number,
         "decision_date": candidate.decision_date.strftime("%d/%m/%Y") if candidate.decision_date else "",

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from assessments import rules
+
 register = template.Library()
 
 LEVEL_CLASSES = {
@@ -22,3 +24,12 @@ def percent(value):
 @register.filter
 def level_class(level):
     return LEVEL_CLASSES.get(str(level), "text-bg-secondary")
+
+
+@register.filter
+def level_label(level, year):
+    """`{{ level|level_label:year }}`: the level in the words of that year's rule set."""
+    try:
+        return rules.level_label(level, int(year))
+    except (TypeError, ValueError):
+        return ""

@@ -5,9 +5,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
+from assessments.rules import level_label
 from cells.models import Organization
 from cells.models.edits import EditTracked
 from cells.models.tree import TreeQuerySet
@@ -142,7 +144,8 @@ class Target(models.Model):
     @property
     def value_display(self) -> str:
         if self.kind == self.Kind.LEVEL:
-            return str(self.get_level_display())
+            # In the words of the plan's year; a target not attached yet reads in today's.
+            return level_label(self.level, self.plan.year if self.plan_id else timezone.localdate().year)
         if self.kind == self.Kind.TEXT:
             return self.text
         return str(self.number)

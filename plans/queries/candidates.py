@@ -24,12 +24,15 @@ def candidates_in(*, scope: Organization, year: int, text: str = "", level: str 
 
 
 def level_history(*, scope: Organization, year: int, organization_ids=None) -> dict[int, list[Classification]]:
-    """The candidates' results from five years before the year of support to that year, by organization.
+    """The candidates' final results from five years before the year of support to that year, by organization.
 
     Give `organization_ids` (the page's candidates) to read only the history of the rows shown.
     """
     results = Classification.objects.within(scope).filter(
-        organization__candidacies__year=year, year__gte=year - HISTORY_YEARS, year__lte=year
+        organization__candidacies__year=year,
+        year__gte=year - HISTORY_YEARS,
+        year__lte=year,
+        state=Classification.State.FINAL,
     )
     if organization_ids is not None:
         results = results.filter(organization_id__in=list(organization_ids))

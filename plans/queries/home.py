@@ -229,7 +229,7 @@ def staff_home(scope: Organization, today: datetime.date | None = None) -> Staff
     today = today or timezone.localdate()
     year, from_results = cycle_year(scope, today)  # 1: the latest year with results
     states = dict(  # 2: the year's results by state
-        results_in(year=year, root=scope).order_by().values_list("state").annotate(n=Count("pk"))
+        results_in(year=year, root=scope, final=False).order_by().values_list("state").annotate(n=Count("pk"))
     )
     units = Organization.objects.within(scope).grassroots().active_in(year).count()  # 3: the units of the year
     return StaffHome(

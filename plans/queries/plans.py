@@ -3,10 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from assessments.models import Classification, Level
+from assessments.models import Classification
+from assessments.rules import level_label
 from cells.access import scope_filter
 from cells.models import Organization
 from plans.models import Plan, Task
@@ -15,20 +16,24 @@ from plans.outcomes import Outcome, outcome_of
 SOON_DAYS = 7
 
 
+def _results_of_the_unit(year_expression, state=Classification.State.FINAL) -> QuerySet:
+    # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
+    return Classification.objects.filter(
+        organization=OuterRef("organization"), year=year_expression, state=state
+    ).order_by()
+
+
 def _level_in(year_expression) -> Subquery:
-    return Subquery(
-        # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
-        Classification.objects.filter(organization=OuterRef("organization"), year=year_expression)
-        .order_by()
-        .values("level")[:1]
-    )
+    return Subquery(_results_of_the_unit(year_expression).values("level")[:1])
 
 
 def plans_with_levels(queryset: QuerySet) -> QuerySet:
-    """Annotate `level_before` (the triggering level, else the year before's) and `level_after`."""
+    """Annotate `level_before` (the triggering level, else the year before's) and `level_after`, from
+    final results only, and `draft_after`: whether the year of support has a result still a draft."""
     return queryset.annotate(
         level_before=Coalesce(NullIf(F("candidate__level"), Value("")), _level_in(OuterRef("year") - 1)),
         level_after=_level_in(OuterRef("year")),
+        draft_after=Exists(_results_of_the_unit(OuterRef("year"), Classification.State.DRAFT)),
     )
 
 
@@ -46,11 +51,11 @@ class ConsolidationRow:
 
     @property
     def level_before_label(self):
-        return Level(self.level_before).label if self.level_before else ""
+        return level_label(self.level_before, self.plan.year - 1)
 
     @property
     def level_after_label(self):
-        return Level(self.level_after).label if self.level_after else ""
+        return level_label(self.level_after, self.plan.year)
 
     @property
     def outcome_label(self):
@@ -62,6 +67,7 @@ class Consolidation:
     rows: list[ConsolidationRow] = field(default_factory=list)
     improved: int = 0
     measured: int = 0
+    drafts: int = 0  # plans whose year of support has a result still a draft: not counted
     plan_count: int = 0
 
     @property
@@ -75,6 +81,7 @@ def consolidation(scope: Organization | None) -> Consolidation:
     result = Consolidation()
     result.rows = consolidation_rows(plans_in(scope))
     for row in result.rows:
+        result.drafts += row.plan.draft_after
         if row.outcome and row.plan.state != Plan.State.CANCELLED:
             result.measured += 1
             result.improved += row.outcome == Outcome.IMPROVED
@@ -93,8 +100,10 @@ def consolidation_share(scope: Organization | None) -> Consolidation:
     """`consolidation`'s share and number of plans (no `rows`), in one query of three short values
     per plan: the levels' correlated subqueries run once per plan, not once per condition."""
     result = Consolidation()
-    for state, before, after in plans_in(scope).order_by().values_list("state", "level_before", "level_after"):
+    rows = plans_in(scope).order_by().values_list("state", "level_before", "level_after", "draft_after")
+    for state, before, after, draft_after in rows:
         result.plan_count += 1
+        result.drafts += draft_after
         outcome = outcome_of(before, after)
         if outcome and state != Plan.State.CANCELLED:
             result.measured += 1

@@ -6,15 +6,17 @@ of a result is picked up by the next run: a unit no longer weak is withdrawn wit
 a candidate already decided on keeps its decision and is withdrawn, never deleted.
 """
 
+import datetime
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.models import WEAK_LEVELS, Classification
+from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
 from cells.audit import audit_bulk, snapshot
 from cells.models import Organization, Run
 from cells.runs import run_enqueue, run_execute, run_progress
@@ -52,38 +54,107 @@ def candidates_flag(*, year: int, scope: Organization | None = None, run: JobRun
         return _flag(year=year, scope=scope, run=run)
 
 
-def _flag(*, year, scope, run) -> FlagResult:
-    support_year = year + 1
-    _progress(run, 5, _("Reading the results"))
-    results = Classification.objects.filter(
-        year=year,
-        state=Classification.State.FINAL,
-        organization__kind__in=Organization.GRASSROOTS_KINDS,
-    )
+def inherited_reason(*, name: str, year: int, label: str) -> str:
+    return _("Successor of %(name)s, rated “%(label)s” in %(year)s") % {"name": name, "year": year, "label": label}
+
+
+@dataclass
+class Weakness:
+    """Why a unit is proposed: its own weak result, or the weak results of predecessors it carries."""
+
+    classification_id: int
+    level: str
+    reasons: list
+
+
+def _weak_results(*, year: int, scope: Organization | None):
+    """Rows of the year's weak final results, with whether the unit, and its successor, live on
+    1 January of the support year (one query)."""
+    first_day = datetime.date(year + 1, 1, 1)
+    results = Classification.objects.filter(year=year, state=Classification.State.FINAL, level__in=WEAK_LEVELS)
+    successors = Organization.objects.all() if scope is None else Organization.objects.within(scope)
     if scope is not None:
         results = results.within(scope)
-    weak = {
-        organization_id: (pk, level, label)
-        for pk, organization_id, level, label in results.filter(level__in=WEAK_LEVELS).values_list(
-            "pk", "organization_id", "level", "label"
+    return (
+        results.grassroots()
+        .annotate(
+            alive=Exists(Organization.objects.filter(pk=OuterRef("organization_id")).active_on(first_day)),
+            successor_alive=Exists(
+                successors.grassroots().filter(pk=OuterRef("organization__successor_id")).active_on(first_day)
+            ),
         )
-    }
-    ids = sorted(weak)
-    reasons = {
-        organization_id: [classification_reason(year, label)] for organization_id, (_pk, _lv, label) in weak.items()
-    }
+        .order_by("organization__code")
+        .values_list(
+            "pk",
+            "organization_id",
+            "level",
+            "label",
+            "alive",
+            "organization__successor_id",
+            "successor_alive",
+            "organization__name",
+        )
+    )
+
+
+def _weaknesses(*, year: int, scope: Organization | None, run) -> tuple[dict[int, Weakness], int]:
+    """`{organization_id: Weakness}` of the units to propose, and the number of weak results read.
+
+    A weak unit that no longer exists on 1 January of the support year is not proposed; its
+    successor alive that day is, with a reason naming it. Reason providers speak about the
+    weak units themselves (their cells, their history), so a successor inherits theirs.
+    """
+    rows = list(_weak_results(year=year, scope=scope))
+    own, carried = {}, {}
+    for pk, organization_id, level, label, alive, successor_id, successor_alive, name in rows:
+        if alive:
+            own[organization_id] = (pk, level, label)
+        elif successor_id and successor_alive:
+            carried.setdefault(successor_id, []).append((organization_id, pk, level, label, name))
+    said = {organization_id: [] for organization_id in own}
+    said.update({predecessor[0]: [] for predecessors in carried.values() for predecessor in predecessors})
+    ids = sorted(said)
     for number, provider in enumerate(REASON_PROVIDERS, start=1):
         _progress(run, 10 + 50 * number // max(len(REASON_PROVIDERS), 1), _("Collecting the reasons"))
         for organization_id, sentences in (provider(year, ids) if ids else {}).items():
-            if organization_id in reasons:
-                reasons[organization_id].extend(sentences)
+            if organization_id in said:
+                said[organization_id].extend(sentences)
+    weaknesses = {
+        organization_id: Weakness(pk, level, [classification_reason(year, label), *said[organization_id]])
+        for organization_id, (pk, level, label) in own.items()
+    }
+    for successor_id, predecessors in carried.items():
+        # The weakest predecessor is the one that triggers; a successor weak itself keeps its own result.
+        predecessors.sort(key=lambda row: (LEVEL_RANK[row[2]], row[4]))
+        inherited = []
+        for organization_id, _pk, _level, label, name in predecessors:
+            inherited.append(inherited_reason(name=name, year=year, label=label))
+            inherited.extend(said[organization_id])
+        if successor_id in weaknesses:
+            weaknesses[successor_id].reasons.extend(inherited)
+        else:
+            _predecessor, pk, level, _label, _name = predecessors[0]
+            weaknesses[successor_id] = Weakness(pk, level, inherited)
+    return weaknesses, len(rows)
+
+
+def _flag(*, year, scope, run) -> FlagResult:
+    support_year = year + 1
+    first_day = datetime.date(support_year, 1, 1)
+    _progress(run, 5, _("Reading the results"))
+    weak, flagged = _weaknesses(year=year, scope=scope, run=run)
+    ids = sorted(weak)
 
     _progress(run, 70, _("Updating the list"))
-    result = FlagResult(flagged=len(weak))
+    result = FlagResult(flagged=flagged)
     with transaction.atomic():
         stored = Candidate.objects.filter(year=support_year)
         if scope is not None:
             stored = stored.within(scope)
+        stored = stored.annotate(
+            alive=Exists(Organization.objects.filter(pk=OuterRef("organization_id")).active_on(first_day)),
+            triggered_by=F("classification__organization_id"),
+        )
         stored = {candidate.organization_id: candidate for candidate in stored.select_for_update(of=("self",))}
         current = {
             organization_id: (level, label)
@@ -93,16 +164,16 @@ def _flag(*, year, scope, run) -> FlagResult:
         }
         to_create, to_update, before = [], [], []
         for organization_id in ids:
-            classification_id, level, _label = weak[organization_id]
+            weakness = weak[organization_id]
             candidate = stored.get(organization_id)
             if candidate is None:
                 to_create.append(
                     Candidate(
                         organization_id=organization_id,
                         year=support_year,
-                        classification_id=classification_id,
-                        level=level,
-                        reasons=reasons[organization_id],
+                        classification_id=weakness.classification_id,
+                        level=weakness.level,
+                        reasons=weakness.reasons,
                         source=Candidate.Source.JOB,
                     )
                 )
@@ -111,9 +182,9 @@ def _flag(*, year, scope, run) -> FlagResult:
                 result.unchanged += 1  # staff added it by hand: theirs to keep
                 continue
             wanted = {
-                "classification_id": classification_id,
-                "level": level,
-                "reasons": reasons[organization_id],
+                "classification_id": weakness.classification_id,
+                "level": weakness.level,
+                "reasons": weakness.reasons,
                 "status": Candidate.Status.PROPOSED,
                 "withdrawn_reason": "",
             }
@@ -135,7 +206,17 @@ def _flag(*, year, scope, run) -> FlagResult:
             if candidate.status == Candidate.Status.WITHDRAWN:
                 continue
             level_label = current.get(organization_id)
-            if level_label:
+            if not candidate.alive:
+                reason = _("Withdrawn on %(date)s: the unit no longer exists on 1 January %(year)s.") % {
+                    "date": today,
+                    "year": support_year,
+                }
+            elif candidate.triggered_by not in (None, organization_id):
+                reason = _("Withdrawn on %(date)s: no predecessor's %(year)s result calls for support any more.") % {
+                    "date": today,
+                    "year": year,
+                }
+            elif level_label:
                 reason = _("Withdrawn on %(date)s: the %(year)s result is now “%(label)s”.") % {
                     "date": today,
                     "year": year,

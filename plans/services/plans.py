@@ -32,6 +32,35 @@ class TransitionError(Exception):
     pass
 
 
+class PlanClosedError(TransitionError):
+    """A completed or cancelled plan refuses every change to itself, its targets and its tasks."""
+
+
+def refuse_if_closed(plan: Plan) -> None:
+    if not plan.is_open:
+        raise PlanClosedError(
+            _("This plan is “%(state)s”: it, its targets and its tasks can no longer be changed.")
+            % {"state": plan.get_state_display()}
+        )
+
+
+def refuse_if_not_active(organization: Organization, year: int) -> None:
+    """A unit outside its life span in the support year cannot be selected nor get a plan for it."""
+    if organization.active_in(year):
+        return
+    if organization.dissolved and organization.dissolved.year < year:
+        message = _("%(unit)s was dissolved on %(date)s: it cannot be supported in %(year)s.")
+        day = organization.dissolved
+    else:
+        message = _("%(unit)s was founded on %(date)s: it cannot be supported in %(year)s.")
+        day = organization.founded
+    successor = organization.successor if organization.successor_id else None
+    text = message % {"unit": organization.name, "date": day.strftime("%d/%m/%Y"), "year": year}
+    if successor is not None:
+        text = f"{text} " + _("Its work went to %(successor)s.") % {"successor": successor.name}
+    raise TransitionError(text)
+
+
 # ---------------------------------------------------------------- decisions
 
 
@@ -49,6 +78,8 @@ def candidate_decide(
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if decision not in (Candidate.Decision.SELECTED, Candidate.Decision.NOT_SELECTED):
         raise ValueError(decision)
+    if decision == Candidate.Decision.SELECTED:
+        refuse_if_not_active(candidate.organization, candidate.year)
     if decision != Candidate.Decision.SELECTED and Plan.objects.filter(candidate=candidate).exists():
         raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
     candidate.decision = decision
@@ -88,12 +119,15 @@ def candidate_select_manually(
     decided_by,
 ) -> Candidate:
     """Select a unit the job did not flag: a manual candidate, decided selected at once."""
+    refuse_if_not_active(organization, year)
     already = TransitionError(
         _("This unit is already a candidate for that year: record the decision on its candidate page.")
     )
     if Candidate.objects.filter(organization=organization, year=year).exists():
         raise already
-    previous = Classification.objects.filter(organization=organization, year=year - 1).first()
+    previous = Classification.objects.filter(
+        organization=organization, year=year - 1, state=Classification.State.FINAL
+    ).first()
     try:
         with transaction.atomic():  # two posts that crossed: the second meets the unique rule here
             return Candidate.objects.create(
@@ -126,7 +160,6 @@ def _save_targets(plan: Plan, targets: list[dict]) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user) -> Plan:
     """The candidate's plan, created once: a second post of the form (a double click) gets the first plan."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -134,6 +167,7 @@ def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user
         return existing
     if candidate.decision != Candidate.Decision.SELECTED:
         raise TransitionError(_("Only a unit selected by the standing committee gets a plan."))
+    refuse_if_not_active(candidate.organization, candidate.year)
     values = {**values, "number": document_number(values.get("number", ""))}
     plan = Plan.objects.create(
         candidate=candidate, organization=candidate.organization, year=candidate.year, updated_by=user, **values
@@ -146,8 +180,7 @@ def plan_create(*, candidate: Candidate, values: dict, targets: list[dict], user
 def plan_update(*, plan: Plan, version: int, values: dict, targets: list[dict] | None, user) -> Plan:
     """Save the plan's text and targets if nobody saved it since the editor opened `version`."""
     values = {**values, "number": document_number(values.get("number", ""))}
-    if not plan.is_open:
-        raise TransitionError(_("A completed or cancelled plan can no longer be changed."))
+    refuse_if_closed(Plan.objects.get(pk=plan.pk))
     try:
         versioned_update(Plan, plan.pk, version, values, user)
     except ConflictError as conflict:
@@ -182,6 +215,8 @@ def plan_transition(*, plan: Plan, to: str, version: int, user) -> Plan:
             _("A plan in state “%(state)s” cannot move to “%(to)s”.")
             % {"state": plan.get_state_display(), "to": dict(Plan.State.choices).get(to, to)}
         )
+    if to in (Plan.State.ADOPTED, Plan.State.IN_PROGRESS):
+        refuse_if_not_active(plan.organization, plan.year)
     if to == Plan.State.ADOPTED and not plan.targets.exists():
         raise TransitionError(_("Add at least one measurable target before adopting the plan."))
     plan.state = to
@@ -207,8 +242,7 @@ def standing_members_for(organization: Organization, scope: Organization):
 
 @transaction.atomic
 def task_create(*, plan: Plan, values: dict, user) -> Task:
-    if not plan.is_open:
-        raise TransitionError(_("A completed or cancelled plan takes no new tasks."))
+    refuse_if_closed(Plan.objects.get(pk=plan.pk))
     task = Task.objects.create(plan=plan, updated_by=user, **values)
     _notify_assigned(task, user)
     return task
@@ -230,6 +264,7 @@ def _notify_assigned(task: Task, user) -> None:
 
 @transaction.atomic
 def task_update(*, task: Task, version: int, values: dict, user) -> Task:
+    refuse_if_closed(Plan.objects.get(pk=task.plan_id))
     previous_assignee = task.assignee_id
     versioned_update(Task, task.pk, version, values, user)
     task.refresh_from_db()
@@ -252,6 +287,7 @@ def progress_report_add(
     """Add a report; the first sets the task going, a final one marks it done (the assignee's own word)."""
     if not may_report(user=user, role=role, task=task):
         raise PermissionError("not the assignee")
+    refuse_if_closed(Plan.objects.get(pk=task.plan_id))
     report = ProgressReport(task=task, reported_on=reported_on, text=text, author=user)
     if attachment is not None:
         report.attachment_name = attachment.name[:255]

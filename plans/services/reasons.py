@@ -12,9 +12,11 @@ To add a signal, append a provider to REASON_PROVIDERS; the job calls them in or
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, WEAK_LEVELS, Classification
+from cells.compliance import grassroots_of
 from cells.signals import admission_signals, meeting_signals
 
 ReasonProvider = Callable[[int, list[int]], dict[int, list[str]]]
@@ -55,6 +57,31 @@ def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list
     return reasons
 
 
+def weak_cell_reasons(year: int, organization_ids: list[int]) -> dict[int, list[str]]:
+    """Cells rated complete or worse in the year (final results), named, in one query.
+
+    A cell sits at most two levels below its grassroots organization (under a section
+    committee); its owner is read from its path.
+    """
+    ids = set(organization_ids)
+    rows = (
+        Classification.objects.cells()
+        .active_in(year)
+        .filter(year=year, state=Classification.State.FINAL, level__in=WEAK_LEVELS)
+        .filter(Q(organization__parent_id__in=ids) | Q(organization__parent__parent_id__in=ids))
+        .order_by("organization__name_folded", "organization__code")
+        .values_list("organization__name", "organization__path", "label")
+    )
+    reasons = {}
+    for name, path, label in rows:
+        owner = grassroots_of(path, ids)
+        if owner is not None:
+            reasons.setdefault(owner, []).append(
+                _("%(cell)s rated %(label)s in %(year)s") % {"cell": name, "label": label, "year": year}
+            )
+    return reasons
+
+
 def meeting_reasons(year: int, organization_ids: list[int]) -> dict[int, list[str]]:
     """Cells that met fewer than 10 times in the year (cells.signals, one query)."""
     return meeting_signals(year=year, organization_ids=organization_ids)
@@ -67,6 +94,7 @@ def admission_reasons(year: int, organization_ids: list[int]) -> dict[int, list[
 
 REASON_PROVIDERS: list[ReasonProvider] = [
     weak_years_reasons,
+    weak_cell_reasons,
     meeting_reasons,
     admission_reasons,
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from assessments.models import Level
+from assessments.rules import level_label
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.models import Organization, UserRole
 from cells.once import SubmitOnceMixin
@@ -87,8 +87,19 @@ class CandidateDecideView(CandidateMixin, TemplateView):
         plan = Plan.objects.filter(candidate=candidate).first()
         who = candidate.decided_by
         decided_by_name = person_name(who)
+        try:
+            services.refuse_if_not_active(candidate.organization, candidate.year)
+            outside_life_span = ""
+        except services.TransitionError as refusal:
+            outside_life_span = str(refusal.args[0])
         return self.get_context_data(
-            candidate=candidate, form=form, plan=plan, decided_by_name=decided_by_name, **extra
+            candidate=candidate,
+            form=form,
+            plan=plan,
+            decided_by_name=decided_by_name,
+            previous_year=candidate.year - 1,
+            outside_life_span=outside_life_span,
+            **extra,
         )
 
     def post(self, request, *args, **kwargs):
@@ -177,6 +188,11 @@ class PlanCreateView(PlanEditingMixin, SubmitOnceMixin, TemplateView):
         if candidate.decision != Candidate.Decision.SELECTED:
             messages.error(request, _("Record the standing committee's decision to select this unit first."))
             return redirect("plans:candidate_decide", candidate_id=candidate.pk)
+        try:
+            services.refuse_if_not_active(candidate.organization, candidate.year)
+        except services.TransitionError as refusal:
+            messages.error(request, str(refusal.args[0]))
+            return redirect("plans:candidate_decide", candidate_id=candidate.pk)
         return self.render_to_response(
             self.get_context_data(candidate=candidate, form=self.get_form(candidate), targets=self.target_formset())
         )
@@ -199,6 +215,16 @@ class PlanCreateView(PlanEditingMixin, SubmitOnceMixin, TemplateView):
             )
         messages.success(request, _("The plan is saved as a draft."))
         return redirect("plans:detail", plan_id=plan.pk)
+
+
+def closed_plan_redirect(request, plan: Plan):
+    """A closed plan's edit pages say why they refuse and lead back to the plan (None when open)."""
+    try:
+        services.refuse_if_closed(plan)
+    except services.PlanClosedError as error:
+        messages.error(request, str(error.args[0]))
+        return redirect("plans:detail", plan_id=plan.pk)
+    return None
 
 
 class PlanMixin(ScopedMixin):
@@ -226,16 +252,12 @@ class PlanDetailView(PlanMixin, TemplateView):
             transitions=services.TRANSITIONS[plan.state],
             can_adopt=Perm.ADOPT_PLANS in perms,
             can_manage=Perm.MANAGE_PLANS in perms,
-            level_before_label=_level_label(plan.level_before),
-            level_after_label=_level_label(plan.level_after),
+            level_before_label=level_label(plan.level_before, plan.year - 1),
+            level_after_label=level_label(plan.level_after, plan.year),
             outcome=outcome,
             outcome_label=Outcome(outcome).label if outcome else "",
             **kwargs,
         )
-
-
-def _level_label(level):
-    return Level(level).label if level else ""
 
 
 class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
@@ -244,6 +266,8 @@ class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         form = PlanForm(instance=plan, standing_members=self.standing_members(plan.organization))
         targets = self.target_formset(plan=plan)
         return self.render_to_response(
@@ -252,6 +276,8 @@ class PlanEditView(PlanMixin, PlanEditingMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         members = self.standing_members(plan.organization)
         form = PlanForm(request.POST, instance=plan, standing_members=members)
         targets = self.target_formset(request.POST, plan=plan)

@@ -17,7 +17,7 @@ from plans.forms.plans import ProgressReportForm, TaskForm
 from plans.models import ProgressReport, Task
 from plans.queries.plans import mark_urgency, tasks_with_urgency
 from plans.services import plans as services
-from plans.views.plans import PlanMixin
+from plans.views.plans import PlanMixin, closed_plan_redirect
 
 Role = UserRole.Role
 
@@ -36,11 +36,15 @@ class TaskCreateView(PlanMixin, SubmitOnceMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         form = TaskForm(standing_members=services.standing_members_for(plan.organization, self.scope))
         return self.render_to_response(self.get_context_data(plan=plan, form=form))
 
     def post(self, request, *args, **kwargs):
         plan = self.get_plan()
+        if refused := closed_plan_redirect(request, plan):
+            return refused
         form = TaskForm(request.POST, standing_members=services.standing_members_for(plan.organization, self.scope))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(plan=plan, form=form), status=400)
@@ -61,12 +65,16 @@ class TaskEditView(TaskMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         task = self.get_task()
+        if refused := closed_plan_redirect(request, task.plan):
+            return refused
         members = services.standing_members_for(task.plan.organization, self.scope)
         form = TaskForm(instance=task, standing_members=members)
         return self.render_to_response(self.get_context_data(plan=task.plan, task=task, form=form))
 
     def post(self, request, *args, **kwargs):
         task = self.get_task()
+        if refused := closed_plan_redirect(request, task.plan):
+            return refused
         members = services.standing_members_for(task.plan.organization, self.scope)
         form = TaskForm(request.POST, instance=task, standing_members=members)
         context = {"plan": task.plan, "task": task}
@@ -82,6 +90,9 @@ class TaskEditView(TaskMixin, TemplateView):
             form = TaskForm(data, instance=conflict.current, standing_members=members)
             form.is_valid()
             return self.render_to_response(self.get_context_data(form=form, conflict=conflict, **context), status=409)
+        except services.PlanClosedError as error:  # closed meanwhile
+            messages.error(request, str(error.args[0]))
+            return redirect("plans:detail", plan_id=task.plan_id)
         messages.success(request, _("The task is saved."))
         return redirect("plans:task_detail", task_id=task.pk)
 
@@ -128,15 +139,19 @@ class TaskReportView(TaskDetailView):
         form = ProgressReportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(task=task, report_form=form), status=400)
-        services.progress_report_add(
-            task=task,
-            user=request.user,
-            role=self.role,
-            reported_on=form.cleaned_data["reported_on"],
-            text=form.cleaned_data["text"],
-            attachment=form.cleaned_data.get("attachment"),
-            final=form.cleaned_data["done"],
-        )
+        try:
+            services.progress_report_add(
+                task=task,
+                user=request.user,
+                role=self.role,
+                reported_on=form.cleaned_data["reported_on"],
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data.get("attachment"),
+                final=form.cleaned_data["done"],
+            )
+        except services.PlanClosedError as error:  # closed meanwhile
+            messages.error(request, str(error.args[0]))
+            return redirect("plans:task_detail", task_id=task.pk)
         if form.cleaned_data["done"]:
             messages.success(request, _("Your final report is saved and the task is marked done."))
         else:

@@ -1,6 +1,8 @@
 """The candidate job (plans.services.candidates.candidates_flag): who is flagged, with which reasons, and
 what a second run or a correction does."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -175,12 +177,12 @@ def test_a_run_costs_the_same_few_queries_for_3_or_40_units(tree, rerun):
     _add_units(tree, 3, 37)
     large = _queries_of_a_run(rerun=rerun)
     # The run's row and its progress (one update per step and per reason provider), weak results
-    # (1), one query per reason provider (3: weak years, meetings, admissions), stored candidates
+    # (1), one query per reason provider (4: weak years, weak cells, meetings, admissions), stored candidates
     # (1), current results (1), the bulk writes and the transaction, the new rows' keys (1), their
     # audit entries (organizations, entries, their organizations: 3 per action written): the same
     # whatever the number of units.
     assert small == large
-    assert large <= 22
+    assert large <= 24
 
 
 @pytest.mark.vietnamese  # the reasons are stored in the default language
@@ -207,3 +209,197 @@ def test_meeting_and_admission_signals_are_reasons(tree):
     found = candidates(2019)
     assert any("Nặm Bao" in reason and "6/12" in reason for reason in found["D-A"].reasons)
     assert any("Pò Cại" in reason for reason in found["D-B"].reasons)
+
+
+# ---------------------------------------------------------------- life spans: Trùng Quán → Bắc Hùng
+
+
+def commune(tree, code, name, **life):
+    return make_org(code, f"Đảng bộ xã {name}", Organization.Kind.GRASSROOTS_COMMITTEE, tree.d, "commune", **life)
+
+
+def merger(tree):
+    """Trùng Quán, dissolved on 31/12/2019 and merged into Bắc Hùng, founded on 01/01/2020."""
+    bac_hung = commune(tree, "D-BH", "Bắc Hùng", founded=datetime.date(2020, 1, 1))
+    trung_quan = commune(tree, "D-TQ", "Trùng Quán", dissolved=datetime.date(2019, 12, 31), successor=bac_hung)
+    return trung_quan, bac_hung
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_a_dissolved_weak_unit_is_not_proposed_its_successor_is_with_the_reason(tree):
+    trung_quan, bac_hung = merger(tree)
+    result = classify(trung_quan, 2019, "complete")
+    candidates_flag(year=2019)
+    found = candidates(2020)
+    assert set(found) == {"D-BH"}
+    successor = found["D-BH"]
+    assert successor.reasons[0] == "Kế thừa Đảng bộ xã Trùng Quán, xếp loại “Hoàn thành nhiệm vụ” năm 2019"
+    assert (successor.classification, successor.level, successor.status) == (result, "complete", "proposed")
+    # The year before, Trùng Quán still lived on 1 January 2019: it is proposed itself.
+    classify(trung_quan, 2018, "complete")
+    candidates_flag(year=2018)
+    assert set(candidates(2019)) == {"D-TQ"}
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_a_successor_carries_the_predecessors_weak_cells(tree):
+    trung_quan, bac_hung = merger(tree)
+    cell = make_org("D-TQ-1", "Chi bộ Bản Chang", Organization.Kind.CELL, trung_quan)
+    classify(trung_quan, 2019, "incomplete")
+    classify(cell, 2019, "complete")
+    candidates_flag(year=2019)
+    assert candidates(2020)["D-BH"].reasons == [
+        "Kế thừa Đảng bộ xã Trùng Quán, xếp loại “Không hoàn thành nhiệm vụ” năm 2019",
+        "Chi bộ Bản Chang xếp loại Hoàn thành nhiệm vụ năm 2019",
+    ]
+
+
+def test_no_successor_alive_on_1_january_means_no_candidate(tree):
+    trung_quan, bac_hung = merger(tree)
+    bac_hung.founded = datetime.date(2020, 3, 1)  # not yet there on 1 January
+    bac_hung.save()
+    gone = commune(tree, "D-TL", "Tân Lang", dissolved=datetime.date(2019, 6, 30))
+    classify(trung_quan, 2019, "complete")
+    classify(gone, 2019, "incomplete")
+    result = candidates_flag(year=2019)
+    assert not Candidate.objects.exists()
+    assert (result.flagged, result.created) == (2, 0)
+
+
+def test_a_successor_outside_the_scope_or_not_grassroots_is_not_proposed(tree):
+    trung_quan, bac_hung = merger(tree)
+    bac_hung.parent = tree.x  # moved to the other district
+    bac_hung.save()
+    classify(trung_quan, 2019, "complete")
+    candidates_flag(year=2019, scope=tree.d)
+    assert not Candidate.objects.exists()
+    upper = make_org("P-NEW", "Đảng bộ xã mới", Organization.Kind.UPPER_COMMITTEE, tree.province)
+    trung_quan.successor = upper
+    trung_quan.save()
+    candidates_flag(year=2019)
+    assert not Candidate.objects.exists()
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_a_successor_weak_itself_keeps_its_result_and_adds_the_inherited_reason(tree):
+    trung_quan, bac_hung = merger(tree)
+    bac_hung.founded = None  # it existed in 2019 already and took Trùng Quán over
+    bac_hung.save()
+    own = classify(bac_hung, 2019, "complete")
+    classify(trung_quan, 2019, "incomplete")
+    candidates_flag(year=2019)
+    candidate = candidates(2020)["D-BH"]
+    assert candidate.classification == own
+    assert candidate.reasons[-1] == "Kế thừa Đảng bộ xã Trùng Quán, xếp loại “Không hoàn thành nhiệm vụ” năm 2019"
+
+
+def test_a_candidate_whose_unit_was_dissolved_since_is_withdrawn_with_the_reason(tree):
+    trung_quan, bac_hung = merger(tree)
+    trung_quan.dissolved, trung_quan.successor = None, None
+    trung_quan.save()
+    classify(trung_quan, 2019, "complete")
+    candidates_flag(year=2019)
+    assert set(candidates(2020)) == {"D-TQ"}
+    trung_quan.dissolved, trung_quan.successor = datetime.date(2019, 12, 31), bac_hung
+    trung_quan.save()
+    result = candidates_flag(year=2019)
+    found = candidates(2020)
+    assert found["D-TQ"].status == Candidate.Status.WITHDRAWN
+    assert "1 January 2020" in found["D-TQ"].withdrawn_reason or "01/01/2020" in found["D-TQ"].withdrawn_reason
+    assert found["D-BH"].status == Candidate.Status.PROPOSED
+    assert (result.withdrawn, result.created) == (1, 1)
+
+
+def test_the_successor_is_withdrawn_when_the_predecessors_result_is_corrected(tree):
+    trung_quan, bac_hung = merger(tree)
+    result = classify(trung_quan, 2019, "complete")
+    candidates_flag(year=2019)
+    result.level, result.label = "good", "Hoàn thành tốt nhiệm vụ"
+    result.save()
+    candidates_flag(year=2019)
+    successor = Candidate.objects.get(organization=bac_hung)
+    assert successor.status == Candidate.Status.WITHDRAWN
+    assert "predecessor" in successor.withdrawn_reason or "tiền thân" in successor.withdrawn_reason
+
+
+# ---------------------------------------------------------------- weak cells
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_weak_cells_are_named_in_their_grassroots_candidacy(tree):
+    classify(tree.a, 2018, "complete")
+    classify(tree.a1, 2018, "complete")  # Nặm Bao
+    classify(tree.a2, 2018, "good")  # Bản Làn
+    classify(tree.b, 2018, "complete")
+    classify(tree.b1, 2018, "incomplete", state=Classification.State.DRAFT)  # a draft says nothing
+    candidates_flag(year=2018)
+    found = candidates(2019)
+    assert "Chi bộ Nặm Bao xếp loại Hoàn thành nhiệm vụ năm 2018" in found["D-A"].reasons
+    assert not any("Bản Làn" in reason for reason in found["D-A"].reasons)
+    assert not any("Pò Cại" in reason for reason in found["D-B"].reasons)
+
+
+@pytest.mark.vietnamese  # the reasons are stored in the default language
+def test_a_weak_cell_under_a_section_committee_counts_for_its_grassroots(tree):
+    section = make_org("D-A-S", "Đảng bộ bộ phận Thôn Trên", Organization.Kind.SECTION_COMMITTEE, tree.a)
+    deep = make_org("D-A-S-1", "Chi bộ Khòn Nà", Organization.Kind.CELL, section)
+    classify(tree.a, 2018, "complete")
+    classify(deep, 2018, "incomplete")
+    candidates_flag(year=2018)
+    assert "Chi bộ Khòn Nà xếp loại Không hoàn thành nhiệm vụ năm 2018" in candidates(2019)["D-A"].reasons
+
+
+# ---------------------------------------------------------------- the job's other branches
+
+
+def test_a_candidate_added_by_staff_for_a_weak_unit_is_kept_as_staff_wrote_it(tree):
+    classify(tree.a, 2018, "complete")
+    Candidate.objects.create(organization=tree.a, year=2019, source=Candidate.Source.MANUAL, reasons=["Đơn thư"])
+    result = candidates_flag(year=2018)
+    candidate = Candidate.objects.get()
+    assert (candidate.source, candidate.reasons, candidate.classification) == (
+        Candidate.Source.MANUAL,
+        ["Đơn thư"],
+        None,
+    )
+    assert (result.unchanged, result.created, result.updated) == (1, 0, 0)
+
+
+def test_a_corrected_weak_result_updates_the_proposal(tree):
+    result = classify(tree.a, 2018, "complete")
+    candidates_flag(year=2018)
+    result.level, result.label = "incomplete", "Không hoàn thành nhiệm vụ"
+    result.save()
+    outcome = candidates_flag(year=2018)
+    candidate = Candidate.objects.get()
+    assert outcome.updated == 1
+    assert candidate.level == "incomplete"
+    assert "Không hoàn thành nhiệm vụ" in candidate.reasons[0]
+
+
+def test_a_final_result_that_disappeared_withdraws_the_candidate(tree):
+    result = classify(tree.a, 2018, "complete")
+    candidates_flag(year=2018)
+    Classification.objects.filter(pk=result.pk).update(state=Classification.State.DRAFT)
+    outcome = candidates_flag(year=2018)
+    candidate = Candidate.objects.get()
+    assert outcome.withdrawn == 1
+    assert candidate.status == Candidate.Status.WITHDRAWN
+    assert "no final 2018 result" in candidate.withdrawn_reason or "2018" in candidate.withdrawn_reason
+    # A second run leaves a withdrawn candidate as it is.
+    assert candidates_flag(year=2018).withdrawn == 0
+
+
+def test_a_failed_run_is_recorded_with_its_error_and_writes_nothing(tree, monkeypatch):
+    classify(tree.a, 2018, "complete")
+
+    def broken(year, organization_ids):
+        raise RuntimeError("the meeting records cannot be read")
+
+    monkeypatch.setattr("plans.services.candidates.REASON_PROVIDERS", [broken])
+    with pytest.raises(RuntimeError):  # the service itself raises; the run records it
+        candidates_flag(year=2018, scope=tree.d)
+    run = run_here(run=JobRun.objects.create(year=2018, scope=tree.d), work=candidates_run_work)
+    assert run.state == JobRun.State.FAILED
+    assert "cannot be read" in run.error and run.finished_at
+    assert not Candidate.objects.exists()

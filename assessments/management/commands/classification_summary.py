@@ -2,9 +2,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import Level
-from assessments.queries import year_summary
+from assessments.queries import draft_count, year_summary
 from assessments.rules import rule_set_for
 from cells.models import Organization
 
@@ -47,3 +48,13 @@ class Command(BaseCommand):
             _("Good or above: %(good)s/%(total)s = %(share)s")
             % {"good": summary["good_or_above"], "total": summary["total"], "share": share}
         )
+        drafts = draft_count(year=year, root=root, kinds=Organization.GRASSROOTS_KINDS)
+        if drafts:
+            self.stdout.write(
+                ngettext(
+                    "%(count)s result is still a draft and is not counted.",
+                    "%(count)s results are still drafts and are not counted.",
+                    drafts,
+                )
+                % {"count": drafts}
+            )
