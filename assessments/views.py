@@ -15,6 +15,7 @@ from assessments.models import LEVEL_RANK, Level
 from assessments.rules import gloss, rule_set_for
 from assessments.services import classifications_write
 from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
+from cells.lifespan import ended_notice
 from cells.models import Organization
 from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
 
@@ -96,6 +97,7 @@ class YearView(ScopedMixin, TemplateView):
             drafts=queries.draft_count(year=year, root=organization),
             counts_cells=organization.is_grassroots,
             can_enter=has_perm(self.request.user, Perm.ENTER_CLASSIFICATIONS) and self.can_enter(organization),
+            notice=ended_notice(organization, self.scope, year=year, url_name="assessments:year"),
             **kwargs,
         )
 

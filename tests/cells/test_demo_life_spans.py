@@ -56,3 +56,12 @@ def test_the_districts_staff_in_2026_read_where_the_work_went(demo, client):
         assert name in body
     # The story's years stay one click away.
     assert reverse("assessments:year", kwargs={"org_code": "VL", "year": 2018}).rsplit("/", 2)[0] in body
+
+
+def test_a_communes_year_page_after_the_merger_says_where_it_went(demo, client):
+    client.force_login(Organization.objects.get(code="VL").user_roles.filter(role="staff").get().user)
+    body = client.get(reverse("assessments:year", kwargs={"org_code": "VL-TRUNGQUAN", "year": 2021})).content.decode()
+    assert 'id="ended-notice"' in body and "31/12/2019" in body
+    assert reverse("assessments:year", kwargs={"org_code": "VL-BACHUNG", "year": 2021}) in body
+    body = client.get(reverse("assessments:year", kwargs={"org_code": "VL-TRUNGQUAN", "year": 2018})).content.decode()
+    assert 'id="ended-notice"' not in body
