@@ -133,7 +133,10 @@ class ClassificationChange(models.Model):
 
 
 def level_label(year: int, level: str) -> str | None:
-    """`level` as the rule set of `year` writes it (None for a value that is not a level)."""
-    from assessments.rules import rule_set_for
+    """`level` as the rule set of `year` writes it, for the change log (None for a value that is not a level).
 
-    return rule_set_for(year).label(level) if level in Level.values else None
+    The words come from `assessments.rules.level_label`, the one source of pages and documents.
+    """
+    from assessments.rules import level_label as words
+
+    return words(level, year) if level in Level.values else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_RANK, Classification, Level
+from assessments.rules import level_label
 from cells import compliance
 from cells.models import Organization
 from plans.models import Plan, Target
@@ -76,7 +77,7 @@ def plan_actuals(plan: Plan, targets: list[Target]) -> dict[int, Actual]:
                 result[target.pk] = Actual(_("not classified yet"), None)
             else:
                 met = LEVEL_RANK[Level(level)] >= LEVEL_RANK[Level(target.level)]
-                result[target.pk] = Actual(str(Level(level).label), met)
+                result[target.pk] = Actual(level_label(level, plan.year), met)
         else:
             result[target.pk] = Actual("", None)
     return result

@@ -3,8 +3,8 @@ through the shared writer (cells.workbooks): title row, widths, frozen header, f
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Level
 from assessments.queries import percent
+from assessments.rules import level_label
 from cells.exports import (
     cell_compliance_columns,
     cell_compliance_rows,
@@ -113,7 +113,7 @@ def classification_workbook(report) -> bytes:
                 row["name"],
                 row["parent__name"],
                 sectors.get(row["sector"], ""),
-                row["label"] or (Level(row["level"]).label if row["level"] else _("No final result")),
+                row["label"] or level_label(row["level"], report.year) or _("No final result"),
                 row["score"],
             ]
             for row in report.rows.iterator()

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from assessments import queries as assessments
 from assessments.models import Classification, Level
-from assessments.rules import rule_set_for
+from assessments.rules import level_label, rule_set_for
 from cells.compliance import cell_compliance, grassroots_compliance
 from cells.models import Admission, AdmissionQuota, Organization
 from cells.models.tree import year_bounds
@@ -102,11 +102,11 @@ class ConsolidationRow:
 
     @property
     def level_before_label(self) -> str:
-        return Level(self.level_before).label if self.level_before else ""
+        return level_label(self.level_before, self.candidate.year - 1)
 
     @property
     def level_after_label(self) -> str:
-        return Level(self.level_after).label if self.level_after else ""
+        return level_label(self.level_after, self.candidate.year)
 
     @property
     def outcome_label(self) -> str:
