@@ -142,10 +142,6 @@ class Organization(models.Model):
         )
 
     @property
-    def first_year(self) -> int | None:
-        return self.founded.year if self.founded else None
-
-    @property
     def last_year(self) -> int | None:
         return self.dissolved.year if self.dissolved else None
 

@@ -37,16 +37,6 @@ class TreeQuerySet(models.QuerySet):
         """The rows of `organization` and of everything below it: one indexed prefix match."""
         return self.filter(**{self._field("path__startswith"): organization.path})
 
-    def within_any(self, organizations) -> "TreeQuerySet":
-        """The rows under any of `organizations` (a small list: one OR of prefix matches)."""
-        condition = Q(pk__in=[])
-        for organization in organizations:
-            condition |= Q(**{self._field("path__startswith"): organization.path})
-        return self.filter(condition)
-
-    def outside(self, organization) -> "TreeQuerySet":
-        return self.exclude(**{self._field("path__startswith"): organization.path})
-
     def active_between(self, first: datetime.date, last: datetime.date) -> "TreeQuerySet":
         """Organizations whose life span meets the days from `first` to `last`, both included."""
         return self.filter(
@@ -81,10 +71,6 @@ class OrganizationQuerySet(TreeQuerySet):
     def below(self, organization) -> "OrganizationQuerySet":
         """The subtree of `organization` without it."""
         return self.within(organization).exclude(pk=organization.pk)
-
-    def ancestors_of(self, organization) -> "OrganizationQuerySet":
-        """From the root down to the parent, read from the path."""
-        return self.filter(pk__in=path_ids(organization.path)[:-1])
 
 
 def path_ids(path: str) -> list[int]:
