@@ -54,6 +54,7 @@ SOURCE_WRITERS = {
     "cells.runs:run_finish": (EXEMPT, RUN_RECORD),
     "cells.runs:run_progress": (EXEMPT, RUN_RECORD),
     "cells.runs:run_send": (EXEMPT, RUN_RECORD),
+    "cells.once:SubmitOnceMixin.dispatch": (EXEMPT, "one-time tokens of create forms, like sessions"),
     "cells.notifications:notifications_send": (EXEMPT, "in-app copies of reminders and decisions, not tracked"),
     "cells.security.lockout:LockoutHandler.reset_user_attempts": (EXEMPT, "sign-in counters (django-axes)"),
     "cells.security.sessions:user_sessions_end": (EXEMPT, "sessions"),

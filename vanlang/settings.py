@@ -242,6 +242,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.notification",
     # The organization of each log entry: part of the log itself.
     "cells.entryorganization",
+    # One-time tokens of create forms (like sessions): the records they created carry the history.
+    "cells.answeredpost",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
