@@ -203,7 +203,7 @@ class AdmissionQuotaAdmin(AuditedAdmin):
 
 @admin.register(MeetingReminder)
 class MeetingReminderAdmin(AuditedAdmin):
-    list_display = ["organization", "month", "sent_at"]
+    list_display = ["organization", "month", "user", "recipients", "sent_at"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization"]
 

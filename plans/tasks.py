@@ -1,6 +1,7 @@
 """The plans app's Celery tasks: thin, they take ids and call one service; safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from cells.audit import acting_as_task
 from cells.models import Run
@@ -28,9 +29,15 @@ def flag_candidates_scheduled(*, scope_id: int | None = None) -> None:
     candidates_run_scheduled(scope_id=scope_id)
 
 
-@shared_task(name="plans.send_task_reminders", time_limit=10 * 60, soft_time_limit=9 * 60)
-def send_task_reminders() -> dict:
-    """Daily (celery beat): each task is reminded at most once per day, whatever the number of runs."""
+@shared_task(name="plans.send_task_reminders", bind=True, max_retries=6, time_limit=10 * 60, soft_time_limit=9 * 60)
+def send_task_reminders(self) -> dict:
+    """Daily (celery beat): each task is reminded at most once per day, whatever the number of runs.
+
+    If a send failed, nothing was recorded for that recipient: the task runs again after
+    VANLANG_REMINDER_RETRY_SECONDS and reminds only them (the next day's run at the latest).
+    """
     with acting_as_task("plans.send_task_reminders"):
         result = reminders_send()
+    if result.failed:
+        raise self.retry(countdown=settings.VANLANG_REMINDER_RETRY_SECONDS)
     return {"emails": result.sent_emails, "tasks": result.tasks_reminded}

@@ -43,7 +43,7 @@ SOURCE_WRITERS = {
     "cells.demo_meetings:build": ("load_demo",),
     "cells.importing.writes:_apply_batch": ("import_organizations",),
     "cells.meeting_import:_write_chunk": ("import_meetings",),
-    "cells.meeting_services:meeting_reminders_send": ("meeting_reminders_task",),
+    "cells.meeting_services:meeting_reminders_send.record": ("meeting_reminders_task",),
     "cells.models.tree:subtree_rewrite": (EXEMPT, "paths and depths follow the parent, whose change is audited"),
     "cells.models.tree:placed": (EXEMPT, "a new unit's path, derived from its key and parent"),
     "cells.models.tree:subtree_end": ("organization_dissolved", "import_organizations_ending_a_unit"),
