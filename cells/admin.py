@@ -204,8 +204,8 @@ class AdmissionQuotaAdmin(AuditedAdmin):
 @admin.register(MeetingReminder)
 class MeetingReminderAdmin(AuditedAdmin):
     list_display = ["organization", "month", "user", "recipients", "sent_at"]
-    list_select_related = ["organization"]
-    raw_id_fields = ["organization"]
+    list_select_related = ["organization", "user"]
+    raw_id_fields = ["organization", "user"]
 
 
 # The change log ("Nhật ký thay đổi") is read only for everyone, superusers included. django-auditlog's

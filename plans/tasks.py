@@ -6,7 +6,7 @@ from django.conf import settings
 from cells.audit import acting_as_task
 from cells.models import Run
 from cells.runs import run_execute, task_name
-from plans.services.candidates import candidates_run_scheduled, candidates_run_work
+from plans.services.candidates import candidates_run_old_message, candidates_run_scheduled, candidates_run_work
 from plans.services.plans import reminders_send
 
 # A national year (~55,000 grassroots organizations) takes seconds; the limits catch a stuck run.
@@ -19,6 +19,16 @@ CANDIDATE_HARD_LIMIT = 12 * 60
 def candidates_run(*, run_id: int) -> None:
     """Run a recorded candidate job run; a second message for the same run does nothing."""
     run_execute(run_id=run_id, work=candidates_run_work)
+
+
+@shared_task(name="plans.flag_candidates", soft_time_limit=CANDIDATE_SOFT_LIMIT, time_limit=CANDIDATE_HARD_LIMIT)
+def flag_candidates_old_name(*, year: int, scope_id: int | None = None, run_id: int | None = None) -> None:
+    """The candidate job's task name before `runs.candidates`: a message queued under it before the deploy
+    (Redis keeps it across the restart) is still consumed, and hands its work to the run path.
+
+    Safe to remove one release later, once `job_runs --state queued` shows nothing from before it.
+    """
+    candidates_run_old_message(year=year, scope_id=scope_id)
 
 
 @shared_task(
