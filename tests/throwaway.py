@@ -139,6 +139,22 @@ def start_worker(app, *, env: dict, queue_name: str = "", pool: str = "solo") ->
     return worker
 
 
+def start_beat(*, env: dict, schedule_dir) -> subprocess.Popen:
+    """`celery -A vanlang beat` on the database schedule (django-celery-beat), as in production."""
+    command = [sys.executable, "-m", "celery", "-A", "vanlang", "beat", "--loglevel", "INFO"]
+    command += ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "-s", str(schedule_dir / "beat")]
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vanlang.settings", "DATABASE_CONN_MAX_AGE": "0", **env}
+    return subprocess.Popen(
+        command,
+        env=full_env,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def stop_worker(worker: subprocess.Popen, *, kill: bool = False) -> str:
     """Stop a worker (SIGKILL to its whole process group when `kill`: a crash) and return its output."""
     if worker.poll() is None:
