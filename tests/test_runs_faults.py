@@ -183,6 +183,7 @@ def test_beat_and_a_worker_run_what_waited_within_two_minutes_of_the_queue_being
         took = time.monotonic() - back
     finally:
         print(stop_worker(beat))
+    print(f"done {took:.0f} s after the queue came back")
     assert took < 120, f"the run waited {took:.0f} s after the queue came back"
     assert (run.state, run.attempts) == (Run.State.DONE, 1)
     assert proposed() == ["D-A"]
