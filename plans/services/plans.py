@@ -74,7 +74,11 @@ def candidate_decide(
     date: datetime.date,
     decided_by,
 ) -> Candidate:
-    """Record the standing committee's decision on a candidate. A selected unit with a plan stays selected."""
+    """Record the standing committee's decision on a candidate. A selected unit with a plan stays selected.
+
+    The same decision posted again (a double click, two posts that crossed: the second waits on
+    the row lock) changes nothing and notifies nobody a second time.
+    """
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if decision not in (Candidate.Decision.SELECTED, Candidate.Decision.NOT_SELECTED):
         raise ValueError(decision)
@@ -82,11 +86,17 @@ def candidate_decide(
         refuse_if_not_active(candidate.organization, candidate.year)
     if decision != Candidate.Decision.SELECTED and Plan.objects.filter(candidate=candidate).exists():
         raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
-    candidate.decision = decision
-    candidate.decision_reason = reason
-    candidate.decision_number = document_number(number)
-    candidate.decision_date = date
-    candidate.decided_by = decided_by
+    values = {
+        "decision": decision,
+        "decision_reason": reason,
+        "decision_number": document_number(number),
+        "decision_date": date,
+        "decided_by_id": getattr(decided_by, "pk", None),
+    }
+    if all(getattr(candidate, name) == value for name, value in values.items()):
+        return candidate
+    for name, value in values.items():
+        setattr(candidate, name, value)
     candidate.save()
     _notify_decision(candidate)
     return candidate

@@ -55,7 +55,7 @@ class CandidateMixin(ScopedMixin):
         return services.standing_members_for(organization, self.scope)
 
 
-class CandidateDecideView(CandidateMixin, SubmitOnceMixin, TemplateView):
+class CandidateDecideView(CandidateMixin, TemplateView):
     """The standing committee's decision on one candidate (staff record it on a member's behalf)."""
 
     permission = Perm.DECIDE_CANDIDATES
