@@ -203,9 +203,9 @@ class AdmissionQuotaAdmin(AuditedAdmin):
 
 @admin.register(MeetingReminder)
 class MeetingReminderAdmin(AuditedAdmin):
-    list_display = ["organization", "month", "sent_at"]
-    list_select_related = ["organization"]
-    raw_id_fields = ["organization"]
+    list_display = ["organization", "month", "user", "recipients", "sent_at"]
+    list_select_related = ["organization", "user"]
+    raw_id_fields = ["organization", "user"]
 
 
 # The change log ("Nhật ký thay đổi") is read only for everyone, superusers included. django-auditlog's

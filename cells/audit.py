@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cells.models import EntryOrganization, Organization, UserRole
+from cells.workbooks import text_cell
 
 BATCH_SIZE = 2000
 ACTIONS = {"create": LogEntry.Action.CREATE, "update": LogEntry.Action.UPDATE, "delete": LogEntry.Action.DELETE}
@@ -500,7 +501,8 @@ def change_log_workbook(entries) -> bytes:
             actor_text(entry),
         ]
         for label, before, after in change_rows(entry, resolve=False) or [("", "", "")]:
-            sheet.append([*head, str(label), before, after, entry_reason(entry)])
+            # Names and values are the users' texts: written as text, never as a formula to run.
+            sheet.append([text_cell(sheet, value) for value in (*head, str(label), before, after, entry_reason(entry))])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,18 +2,19 @@
 
 import datetime
 import logging
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cells.audit import audit_bulk
 from cells.models import Meeting, MeetingReminder, Notification, Organization, UserRole
-from cells.notifications import Note, notifications_send
+from cells.notifications import Delivery, Note, notifications_send, reminder_deliver
 from cells.versions import ConflictError, version_check
 
 logger = logging.getLogger(__name__)
@@ -128,24 +129,33 @@ def cells_without_regular_meeting(month: datetime.date):
         Organization.objects.cells()
         .active_between(month, last)
         .exclude(pk__in=met)
-        .exclude(meeting_reminders__month=month)
+        .exclude(pk__in=MeetingReminder.objects.filter(month=month, user=None).values("organization_id"))
     )
 
 
-def meeting_reminders_send(*, month: datetime.date) -> int:
-    """Email each cell's secretaries once about a month without a regular meeting; return emails sent.
+@dataclass
+class RemindersSent:
+    emails: int = 0
+    secretaries: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def meeting_reminders_send(*, month: datetime.date) -> RemindersSent:
+    """Remind each cell's secretaries once about a month without a regular meeting.
 
     A cell's secretaries are the users with the secretary role over the cell itself or a unit
-    above it up to its grassroots organization (the commune secretary); each gets one email
-    listing their cells. The log rows (one per cell and month, under a unique constraint) are
-    inserted, the mails sent, and only then the rows committed: a failed send rolls them back,
-    so the next run sends again instead of losing the reminder. A second run, even a concurrent
-    one (it waits on the unique index, then fails), sends nothing.
+    above it up to its grassroots organization (the commune secretary); each gets one e-mail (if
+    they have an address) and one in-app note listing their cells. Each secretary is one
+    delivery (`reminder_deliver`): the log rows (cell, month, secretary; unique) are committed
+    only after their e-mail went out. A failed send records nothing for that secretary and undoes
+    nobody else's, so the next run (the task retries the month) reminds only them; a second
+    run, even a concurrent one, reminds nobody twice.
     """
     month = month.replace(day=1)
     cells = list(cells_without_regular_meeting(month).order_by("path").only("id", "code", "name", "path"))
+    result = RemindersSent()
     if not cells:
-        return 0
+        return result
     ancestor_ids = {pk for cell in cells for pk in [*cell.ancestor_ids(), cell.pk]}
     roles = (
         UserRole.objects.filter(role=UserRole.Role.SECRETARY, organization_id__in=ancestor_ids)
@@ -153,53 +163,63 @@ def meeting_reminders_send(*, month: datetime.date) -> int:
         .filter(user__is_active=True)
         .select_related("user")
     )
-    emails_by_org, users_by_org = {}, {}
+    users_by_org, users = {}, {}
     for role in roles:
         users_by_org.setdefault(role.organization_id, set()).add(role.user_id)
-        if role.user.email:
-            emails_by_org.setdefault(role.organization_id, set()).add(role.user.email)
-    cells_by_email, cells_by_user = {}, {}
-    logs = []
+        users[role.user_id] = role.user
+    done = set(
+        MeetingReminder.objects.filter(month=month, organization__in=cells).values_list("organization_id", "user_id")
+    )
+    cells_by_user = {}
     for cell in cells:
-        recipients, users = set(), set()
         for pk in [*cell.ancestor_ids(), cell.pk]:
-            recipients |= emails_by_org.get(pk, set())
-            users |= users_by_org.get(pk, set())
-        for email in recipients:
-            cells_by_email.setdefault(email, []).append(cell.name)
-        for user_id in users:
-            cells_by_user.setdefault(user_id, []).append(cell)
-        logs.append(MeetingReminder(organization=cell, month=month, recipients=", ".join(sorted(recipients))))
-    try:
-        with transaction.atomic():
-            MeetingReminder.objects.bulk_create(logs)
-            audit_bulk(action="create", objects=logs)
-            notifications_send(notes=_missing_meeting_notes(cells_by_user, month))
-            with override(settings.LANGUAGE_CODE):
-                for email, names in sorted(cells_by_email.items()):
-                    subject = _("No regular cell meeting recorded for %(month)s") % {"month": month.strftime("%m/%Y")}
-                    body = _(
-                        "No regular meeting was recorded in %(month)s for: %(cells)s.\n\n"
-                        "If the meeting was held, enter its record; if not, arrange it this month."
-                    ) % {"month": month.strftime("%m/%Y"), "cells": ", ".join(names)}
-                    send_mail(subject, body, None, [email])
-    except IntegrityError:
-        logger.info("Meeting reminders for %s: another run sent them", month)
-        return 0
-    return len(cells_by_email)
+            for user_id in users_by_org.get(pk, ()):
+                if (cell.pk, user_id) not in done and cell not in cells_by_user.get(user_id, []):
+                    cells_by_user.setdefault(user_id, []).append(cell)
+    for user_id, own_cells in sorted(cells_by_user.items()):
+        user = users[user_id]
+        rows = [MeetingReminder(organization=cell, month=month, user=user, recipients=user.email) for cell in own_cells]
+
+        def record(rows=rows):
+            MeetingReminder.objects.bulk_create(rows)
+            audit_bulk(action="create", objects=rows)
+
+        def send(user=user, own_cells=own_cells):
+            notifications_send(notes=[_missing_meeting_note(user.pk, own_cells, month)])
+            if user.email:
+                _missing_meeting_mail(user.email, own_cells, month)
+
+        outcome = reminder_deliver(recipient=user.email or user.get_username(), record=record, send=send)
+        if outcome is Delivery.SENT:
+            result.secretaries += 1
+            result.emails += bool(user.email)
+        elif outcome is Delivery.FAILED:
+            result.failed.append(user.email)
+    return result
 
 
-def _missing_meeting_notes(cells_by_user: dict[int, list[Organization]], month: datetime.date) -> list[Note]:
-    """The in-app copy of the reminder: one per secretary, leading to the meeting form."""
-    notes = []
+def _missing_meeting_mail(email: str, cells: list[Organization], month: datetime.date) -> None:
     with override(settings.LANGUAGE_CODE):
-        for user_id, cells in sorted(cells_by_user.items()):
-            text = _("No regular meeting was recorded in %(month)s for: %(cells)s.") % {
-                "month": month.strftime("%m/%Y"),
-                "cells": ", ".join(cell.name for cell in cells),
-            }
-            link = reverse("cells:meeting_create")
-            if len(cells) == 1:
-                link += f"?to-chuc={quote(cells[0].code)}"
-            notes.append(Note(user_id, Notification.Kind.MEETING_MISSING, text[:500], link))
-    return notes
+        values = {"month": month.strftime("%m/%Y"), "cells": ", ".join(cell.name for cell in cells)}
+        subject = _("No regular cell meeting recorded for %(month)s") % values
+        body = (
+            _(
+                "No regular meeting was recorded in %(month)s for: %(cells)s.\n\n"
+                "If the meeting was held, enter its record; if not, arrange it this month."
+            )
+            % values
+        )
+    send_mail(subject, body, None, [email])
+
+
+def _missing_meeting_note(user_id: int, cells: list[Organization], month: datetime.date) -> Note:
+    """The in-app copy of the reminder, leading to the meeting form."""
+    with override(settings.LANGUAGE_CODE):
+        text = _("No regular meeting was recorded in %(month)s for: %(cells)s.") % {
+            "month": month.strftime("%m/%Y"),
+            "cells": ", ".join(cell.name for cell in cells),
+        }
+    link = reverse("cells:meeting_create")
+    if len(cells) == 1:
+        link += f"?to-chuc={quote(cells[0].code)}"
+    return Note(user_id, Notification.Kind.MEETING_MISSING, text[:500], link)

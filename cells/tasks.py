@@ -1,6 +1,7 @@
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from cells.audit import acting_as_task
@@ -12,16 +13,25 @@ from cells.runs import run_execute, runs_sweep, task_name
 REMINDER_TASK = "cells.meeting_reminders_send"
 
 
-@shared_task(name=REMINDER_TASK, time_limit=12 * 60, soft_time_limit=11 * 60)
-def meeting_reminders_send_task(month: str | None = None) -> int:
+# A failed send is tried again for the same month after VANLANG_REMINDER_RETRY_SECONDS (kept below
+# the broker's visibility timeout, so Redis never hands the waiting message to a second worker).
+REMINDER_RETRIES = 18
+
+
+@shared_task(name=REMINDER_TASK, bind=True, max_retries=REMINDER_RETRIES, time_limit=12 * 60, soft_time_limit=11 * 60)
+def meeting_reminders_send_task(self, month: str | None = None) -> dict:
     """Monthly (django-celery-beat, see migration 0003): remind secretaries of last month's missing meetings.
 
     `month` is an ISO date in the month to check; by default the month before today. Safe to
-    run twice: the sent-log lets each cell and month through once.
+    run twice: the log lets each cell, month and secretary through once. If a send failed, the
+    task runs again for the same month later; it reminds only whoever was not reached.
     """
     day = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
     with acting_as_task(REMINDER_TASK):
-        return meeting_reminders_send(month=day)
+        result = meeting_reminders_send(month=day)
+    if result.failed:
+        raise self.retry(kwargs={"month": day.isoformat()}, countdown=settings.VANLANG_REMINDER_RETRY_SECONDS)
+    return {"emails": result.emails, "secretaries": result.secretaries}
 
 
 @shared_task(name="cells.runs_sweep", time_limit=5 * 60, soft_time_limit=4 * 60)

@@ -36,11 +36,19 @@ def cell_value(value):
     """What a cell holds: numbers and dates as themselves, everything else as text; None stays empty.
 
     Characters the file format cannot hold are dropped; the cell's type is forced to text by
-    `WorkbookWriter._cell`, so a name like `=HYPERLINK(...)` is shown, never run.
+    `text_cell`, so a name like `=HYPERLINK(...)` is shown, never run.
     """
     if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
         return value
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))  # lazy translations included
+
+
+def text_cell(worksheet, value) -> WriteOnlyCell:
+    """A write-only cell of `value` in which a text is always a text (never a formula)."""
+    cell = WriteOnlyCell(worksheet, value=cell_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+    return cell
 
 
 class WorkbookWriter:
@@ -70,9 +78,7 @@ class WorkbookWriter:
         return count
 
     def _cell(self, worksheet, value, font=None, number_format=None, wrap=False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(worksheet, value=cell_value(value))
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+        cell = text_cell(worksheet, value)
         if font is not None:
             cell.font = font
         if number_format:

@@ -56,3 +56,14 @@ def test_the_candidates_workbook_shows_formulas_as_text(client, tree, alice, hos
     assert formulas(content) == []
     written = texts(content)
     assert HOSTILE_NAMES[0] in written and HOSTILE_NAMES[1] in written
+
+
+def test_the_change_log_workbook_shows_formulas_as_text(hostile_names):
+    from auditlog.models import LogEntry
+
+    from cells.audit import change_log_workbook
+
+    content = change_log_workbook(LogEntry.objects.all())
+
+    assert formulas(content) == []
+    assert set(HOSTILE_NAMES[:5]) <= set(texts(content))

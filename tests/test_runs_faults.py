@@ -5,6 +5,7 @@ redis-server of its own, which it may stop; the shared servers are never touched
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -14,13 +15,23 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 
+from assessments.models import Classification
 from cells.models import Organization, Run
 from cells.runs import LOCK_NAMESPACE, run_start, runs_sweep
 from plans.models import Candidate, JobRun
 from plans.services.candidates import candidates_run_start
 from tests.assessments.factories import classify
 from tests.conftest import missing_service
-from tests.throwaway import PROJECT, RedisServer, app_on_broker, database_url, start_worker, stop_worker, wait_for
+from tests.throwaway import (
+    PROJECT,
+    RedisServer,
+    app_on_broker,
+    database_url,
+    start_beat,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from vanlang.celery import app
 
 
@@ -152,6 +163,42 @@ def test_with_the_broker_down_actions_succeed_at_once_and_run_once_when_it_is_ba
     assert Candidate.objects.count() == 2
 
 
+def test_beat_and_a_worker_run_what_waited_within_two_minutes_of_the_queue_being_back(
+    broker, workers, tree, alice, tmp_path
+):
+    """No sweep called by hand: a real `celery beat` on the database schedule sends the sweep every
+    minute, a worker runs it, and the sweep sends the run that waited."""
+    classify(tree.a, 2018, "complete")
+    run = candidates_run_start(year=2018, scope=tree.d, user=alice)  # the broker is down
+    run.refresh_from_db()
+    assert (run.state, run.sent_at) == (Run.State.QUEUED, None)
+    _schedules_as_migrated()
+
+    broker.start()
+    back = time.monotonic()
+    workers()
+    beat = start_beat(env=_env(broker), schedule_dir=tmp_path)
+    try:
+        (run,) = finished(run, seconds=150)
+        took = time.monotonic() - back
+    finally:
+        print(stop_worker(beat))
+    print(f"done {took:.0f} s after the queue came back")
+    assert took < 120, f"the run waited {took:.0f} s after the queue came back"
+    assert (run.state, run.attempts) == (Run.State.DONE, 1)
+    assert proposed() == ["D-A"]
+
+
+def _schedules_as_migrated():
+    """The schedule entries the migrations create (a test that commits wipes them for the next one)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("cells.migrations.0009_runs_sweep_schedule",):
+        importlib.import_module(module).schedule(apps, None)
+
+
 def _env(broker):
     return {
         "CELERY_BROKER_URL": broker.url,
@@ -230,6 +277,46 @@ def test_two_runs_at_once_equal_one_after_the_other_each_with_its_own_counts(bro
     assert [run.state for run in imports] == [Run.State.DONE] * 2, [run.error for run in imports]
     assert sorted((run.counts["created"], run.counts["unchanged"]) for run in imports) == [(1, 1), (2, 0)]
     assert Organization.objects.filter(code__startswith="D-N").count() == 3
+
+
+def test_two_classification_imports_of_overlapping_files_at_once_equal_one_after_the_other(broker, tree, tmp_path):
+    """Two `import_classifications` processes at the same moment, D-B in both files (the queue is down:
+    the candidate runs they queue wait). The test holds the kind's lock until both runs are running."""
+    files = []
+    for number, codes in enumerate([("D-A", "D-B"), ("D-B", "X-Y")]):
+        path = tmp_path / f"results{number}.csv"
+        path.write_text("code,year,level\n" + "".join(f"{c},2018,complete\n" for c in codes), encoding="utf-8")
+        files.append(path)
+    key = _lock_key(Run.Kind.IMPORT_CLASSIFICATIONS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, key])
+    try:
+        commands = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "import_classifications", str(path)],
+                cwd=PROJECT,
+                env={**os.environ, **_env(broker)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for path in files
+        ]
+        imports = Run.objects.filter(kind=Run.Kind.IMPORT_CLASSIFICATIONS)
+        assert wait_for(lambda: imports.filter(state=Run.State.RUNNING).count() == 2, 120)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, key])
+    outputs = [command.communicate(timeout=120)[0] for command in commands]
+    assert [command.returncode for command in commands] == [0, 0], outputs
+
+    counts = sorted((run.counts["created"], run.counts["unchanged"]) for run in imports)
+    assert counts == [(1, 1), (2, 0)]
+    assert sorted(Classification.objects.values_list("organization__code", "state")) == [
+        ("D-A", "final"),
+        ("D-B", "final"),
+        ("X-Y", "final"),
+    ]
 
 
 def test_the_timeouts_take_a_dead_worker_s_run_over_within_15_minutes():

@@ -139,6 +139,22 @@ def start_worker(app, *, env: dict, queue_name: str = "", pool: str = "solo") ->
     return worker
 
 
+def start_beat(*, env: dict, schedule_dir) -> subprocess.Popen:
+    """`celery -A vanlang beat` on the database schedule (django-celery-beat), as in production."""
+    command = [sys.executable, "-m", "celery", "-A", "vanlang", "beat", "--loglevel", "INFO"]
+    command += ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "-s", str(schedule_dir / "beat")]
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vanlang.settings", "DATABASE_CONN_MAX_AGE": "0", **env}
+    return subprocess.Popen(
+        command,
+        env=full_env,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def stop_worker(worker: subprocess.Popen, *, kill: bool = False) -> str:
     """Stop a worker (SIGKILL to its whole process group when `kill`: a crash) and return its output."""
     if worker.poll() is None:
@@ -178,3 +194,100 @@ def app_on_broker(app, url: str):
             del os.environ["CELERY_BROKER_URL"]
         else:
             os.environ["CELERY_BROKER_URL"] = previous_env
+
+
+class SmtpServer:
+    """A small SMTP server on a free port: it accepts mail, except for the addresses in `refused`,
+    which it answers 550 at RCPT TO, as a mail server answers a mailbox it will not take.
+
+    `delivered` lists (recipient, subject) of every message accepted. Used as Django's SMTP
+    backend (`settings()` gives the settings, `env()` the environment of a worker process)."""
+
+    def __init__(self, refused=()):
+        import threading
+
+        self.port = free_port()
+        self.refused = set(refused)
+        self.delivered: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._server = None
+
+    def settings(self) -> dict:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": self.port,
+        }
+
+    def env(self) -> dict:
+        return {
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "DJANGO_EMAIL_HOST": "127.0.0.1",
+            "DJANGO_EMAIL_PORT": str(self.port),
+        }
+
+    def received(self, address: str) -> list[str]:
+        with self._lock:
+            return [subject for to, subject in self.delivered if to == address]
+
+    def start(self):
+        import socketserver
+        import threading
+
+        owner = self
+
+        class Conversation(socketserver.StreamRequestHandler):
+            def reply(self, line: str):
+                self.wfile.write(line.encode() + b"\r\n")
+
+            def handle(self):
+                self.reply("220 throwaway ESMTP")
+                recipients = []
+                for raw in self.rfile:
+                    command = raw.decode("ascii", "replace").strip()
+                    verb = command[:4].upper()
+                    if verb in ("EHLO", "HELO"):
+                        self.reply("250 throwaway")
+                    elif verb in ("MAIL", "RSET"):
+                        recipients = []
+                        self.reply("250 OK")
+                    elif verb == "RCPT":
+                        address = command.split(":", 1)[1].strip().split()[0].strip("<>")
+                        if address in owner.refused:
+                            self.reply(f"550 5.1.1 <{address}>: mailbox unavailable")
+                        else:
+                            recipients.append(address)
+                            self.reply("250 OK")
+                    elif verb == "DATA":
+                        self.reply("354 End data with <CR><LF>.<CR><LF>")
+                        self._receive(recipients)
+                        self.reply("250 OK queued")
+                    elif verb == "QUIT":
+                        self.reply("221 Bye")
+                        return
+                    else:
+                        self.reply("250 OK" if verb == "NOOP" else "502 not implemented")
+
+            def _receive(self, recipients):
+                import email
+                import email.policy
+
+                lines = []
+                for raw in self.rfile:
+                    if raw in (b".\r\n", b".\n"):
+                        break
+                    lines.append(raw[1:] if raw.startswith(b"..") else raw)
+                message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
+                with owner._lock:
+                    owner.delivered += [(to, str(message["subject"])) for to in recipients]
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Conversation)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()

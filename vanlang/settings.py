@@ -188,6 +188,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "vanlang@localhost")
+# With DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the mail server.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+# A reminder whose send failed is tried again after this many seconds (kept below the broker's
+# visibility timeout); the reminder tasks record "sent" per recipient, so nobody gets it twice.
+VANLANG_REMINDER_RETRY_SECONDS = int(os.environ.get("VANLANG_REMINDER_RETRY_SECONDS", str(10 * 60)))
 
 # Celery: with no broker configured, tasks run in the calling process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -242,6 +252,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.notification",
     # The organization of each log entry: part of the log itself.
     "cells.entryorganization",
+    # One-time tokens of create forms (like sessions): the records they created carry the history.
+    "cells.answeredpost",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -13,7 +13,8 @@ def schedule(apps, schema_editor):
     crontab, _ = CrontabSchedule.objects.get_or_create(
         minute="0", hour="7", day_of_month="2", month_of_year="*", day_of_week="*", timezone="Asia/Ho_Chi_Minh"
     )
-    PeriodicTask.objects.update_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab, "enabled": True})
+    # An entry that exists is left as it is: nothing undoes an edit made in the admin.
+    PeriodicTask.objects.get_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab, "enabled": True})
 
 
 def unschedule(apps, schema_editor):

@@ -4,6 +4,7 @@ from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.audit import EntryOrganization
 from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.notifications import Notification
+from cells.models.once import AnsweredPost
 from cells.models.organizations import Organization, UserRole
 from cells.models.runs import Run
 from cells.models.security import SecurityEvent
@@ -12,6 +13,7 @@ from cells.models.tree import PATH_SEPARATOR
 __all__ = [
     "PATH_SEPARATOR",
     "Absentee",
+    "AnsweredPost",
     "Admission",
     "AdmissionQuota",
     "EntryOrganization",

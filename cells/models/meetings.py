@@ -148,12 +148,25 @@ class Absentee(models.Model):
 
 
 class MeetingReminder(models.Model):
-    """The log of monthly reminders: one row per cell and month, so a reminder goes out once."""
+    """The log of monthly reminders: one row per cell, month and secretary reminded, so each goes out once.
+
+    A row is committed only after its secretary's e-mail went out (see `meeting_reminders_send`).
+    Rows from before reminders were logged per secretary have no user: their cell and month count
+    as reminded for everyone.
+    """
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("party cell"), on_delete=models.CASCADE, related_name="meeting_reminders"
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month without a regular meeting."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretary"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recipients = models.TextField(_("recipients"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -164,9 +177,9 @@ class MeetingReminder(models.Model):
         verbose_name_plural = _("meeting reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "month"],
-                name="%(app_label)s_%(class)s_once_per_cell_and_month",
-                violation_error_message=_("A reminder for this cell and month was already sent."),
+                fields=["organization", "month", "user"],
+                name="%(app_label)s_%(class)s_once_per_cell_month_and_secretary",
+                violation_error_message=_("A reminder for this cell and month was already sent to this secretary."),
             )
         ]
 

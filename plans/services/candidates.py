@@ -7,6 +7,7 @@ a candidate already decided on keeps its decision and is withdrawn, never delete
 """
 
 import datetime
+import logging
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from plans.models import Candidate, JobRun
 from plans.services.reasons import REASON_PROVIDERS
 
 BATCH = 2000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -289,6 +292,26 @@ def candidates_run_scheduled(*, scope_id: int | None) -> JobRun | None:
     if year is None:
         return None
     run = JobRun.objects.create(year=year, scope=scope, trigger=JobRun.Trigger.SCHEDULE)
+    return run_execute(run_id=run.pk, work=candidates_run_work)
+
+
+def candidates_run_old_message(*, year: int, scope_id: int | None) -> JobRun | None:
+    """A message queued under the old task name `plans.flag_candidates` before runs became `cells.Run`.
+
+    Its `run_id` named a row of the old table, which migration plans 0005 copied under a new id,
+    so the run is found again by year and scope among the queued ones (claiming it does nothing if
+    the sweep's resend got there first). With none queued and none running, a new run is
+    recorded. Either way it runs through the one run path, here and now.
+    """
+    if scope_id is not None and not Organization.objects.filter(pk=scope_id).exists():
+        logger.warning("Old candidate job message for a unit that does not exist (%s): ignored", scope_id)
+        return None
+    runs = JobRun.objects.filter(year=year, scope_id=scope_id)
+    run = runs.filter(state=JobRun.State.QUEUED).order_by("created_at").first()
+    if run is None:
+        if runs.filter(state=JobRun.State.RUNNING).exists():
+            return None  # being done by another worker right now
+        run = JobRun.objects.create(year=year, scope_id=scope_id, trigger=JobRun.Trigger.BUTTON)
     return run_execute(run_id=run.pk, work=candidates_run_work)
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from assessments.models import Classification
 from cells.audit import audit_bulk
 from cells.models import Notification, Organization, UserRole
-from cells.notifications import Note, notifications_send, users_with_role_over
+from cells.notifications import Delivery, Note, notifications_send, reminder_deliver, users_with_role_over
 from cells.text import document_number
 from cells.versions import ConflictError, versioned_update
 from plans.models import Candidate, CommitteeMailbox, Plan, ProgressReport, ReminderLog, Target, Task
@@ -74,7 +74,11 @@ def candidate_decide(
     date: datetime.date,
     decided_by,
 ) -> Candidate:
-    """Record the standing committee's decision on a candidate. A selected unit with a plan stays selected."""
+    """Record the standing committee's decision on a candidate. A selected unit with a plan stays selected.
+
+    The same decision posted again (a double click, two posts that crossed: the second waits on
+    the row lock) changes nothing and notifies nobody a second time.
+    """
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if decision not in (Candidate.Decision.SELECTED, Candidate.Decision.NOT_SELECTED):
         raise ValueError(decision)
@@ -82,11 +86,17 @@ def candidate_decide(
         refuse_if_not_active(candidate.organization, candidate.year)
     if decision != Candidate.Decision.SELECTED and Plan.objects.filter(candidate=candidate).exists():
         raise TransitionError(_("This unit already has a plan. Cancel the plan first if the decision really changes."))
-    candidate.decision = decision
-    candidate.decision_reason = reason
-    candidate.decision_number = document_number(number)
-    candidate.decision_date = date
-    candidate.decided_by = decided_by
+    values = {
+        "decision": decision,
+        "decision_reason": reason,
+        "decision_number": document_number(number),
+        "decision_date": date,
+        "decided_by_id": getattr(decided_by, "pk", None),
+    }
+    if all(getattr(candidate, name) == value for name, value in values.items()):
+        return candidate
+    for name, value in values.items():
+        setattr(candidate, name, value)
     candidate.save()
     _notify_decision(candidate)
     return candidate
@@ -315,8 +325,9 @@ def progress_report_add(
 
 @dataclass
 class ReminderResult:
-    sent_emails: int
-    tasks_reminded: int
+    sent_emails: int = 0
+    tasks_reminded: int = 0
+    failed: list[str] = field(default_factory=list)
 
 
 def _mailboxes_by_org_committee() -> dict[tuple[int, str], str]:
@@ -350,9 +361,10 @@ def due_tasks(today: datetime.date):
 def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
     """Email each assignee about their tasks due within 7 days or overdue, once per task per day.
 
-    The log row is inserted before the mail is sent, in the same transaction: a second run the
-    same day (or a concurrent one) hits the unique constraint and sends nothing for that task;
-    a failed send rolls the log back, so the next run tries again.
+    Each recipient is one delivery (`reminder_deliver`): the log rows (task, day; unique) and the
+    in-app notes are committed only after the e-mail went out. A failed send records nothing for
+    that recipient and undoes nobody else's, so the next run reminds only them; a second run the
+    same day, even a concurrent one, reminds nobody twice.
     """
     today = today or timezone.localdate()
     mailboxes = _mailboxes_by_org_committee()
@@ -363,20 +375,18 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
             by_recipient.setdefault(recipient, []).append(task)
         else:
             logger.warning("No reminder address for task %s (%s)", task.pk, task.committee)
-    emails = reminded = 0
-    notes = []
+    done = set(ReminderLog.objects.filter(day=today).values_list("task_id", flat=True))
+    result = ReminderResult()
     for recipient, tasks in by_recipient.items():
-        with transaction.atomic():
-            fresh = []
-            for task in tasks:
-                try:
-                    with transaction.atomic():
-                        ReminderLog.objects.create(task=task, day=today, recipient=recipient)
-                except IntegrityError:
-                    continue
-                fresh.append(task)
-            if not fresh:
-                continue
+        fresh = [task for task in tasks if task.pk not in done]
+        if not fresh:
+            continue
+
+        def record(fresh=fresh, recipient=recipient):
+            for task in fresh:  # a handful per recipient; each row audited by its signal
+                ReminderLog.objects.create(task=task, day=today, recipient=recipient)
+
+        def send(fresh=fresh, recipient=recipient):
             with translation.override(settings.LANGUAGE_CODE):
                 context = {
                     "tasks": [(t, (t.due - today).days, (today - t.due).days) for t in fresh],
@@ -388,12 +398,16 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
                     len(fresh),
                 ) % {"n": len(fresh)}
                 body = render_to_string("plans/email/task_reminder.txt", context)
+            notifications_send(notes=_due_notes(fresh, today))
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-            emails += 1
-            reminded += len(fresh)
-            notes += _due_notes(fresh, today)
-    notifications_send(notes=notes)
-    return ReminderResult(sent_emails=emails, tasks_reminded=reminded)
+
+        outcome = reminder_deliver(recipient=recipient, record=record, send=send)
+        if outcome is Delivery.SENT:
+            result.sent_emails += 1
+            result.tasks_reminded += len(fresh)
+        elif outcome is Delivery.FAILED:
+            result.failed.append(recipient)
+    return result
 
 
 def _due_notes(tasks: list[Task], today: datetime.date) -> list[Note]:

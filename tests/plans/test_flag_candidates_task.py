@@ -102,3 +102,26 @@ def test_cells_becoming_final_send_no_run(tree, django_capture_on_commit_callbac
             rows=[ResultRow(organization_id=tree.a1.pk, year=2018, level="incomplete")], existing={}, finalize=True
         )
     assert not JobRun.objects.exists()
+
+
+@pytest.mark.celery_worker
+def test_a_message_queued_under_the_old_task_name_still_runs_once_through_the_run_path(celery_worker, tree):
+    """Deploy: Redis kept a `plans.flag_candidates` message sent by the old code; the new worker consumes it."""
+    classify(tree.a, 2018, "complete")
+    # What migration plans 0005 leaves of the old run: a queued copy under a new id.
+    copied = JobRun.objects.create(year=2018, scope=tree.d)
+
+    app.send_task("plans.flag_candidates", kwargs={"year": 2018, "scope_id": tree.d.pk, "run_id": copied.pk + 1000})
+
+    copied = _wait_for(copied)
+    assert (copied.state, copied.attempts, copied.counts["created"]) == (JobRun.State.DONE, 1, 1)
+    assert [c.organization_id for c in Candidate.objects.all()] == [tree.a.pk]
+
+    # No run of that year and scope waiting any more: the old message is recorded as a new run.
+    app.send_task("plans.flag_candidates", kwargs={"year": 2018, "scope_id": tree.d.pk, "run_id": copied.pk})
+    deadline = time.monotonic() + 60
+    while JobRun.objects.count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    fresh = _wait_for(JobRun.objects.exclude(pk=copied.pk).get())
+    assert (fresh.state, fresh.counts["unchanged"]) == (JobRun.State.DONE, 1)
+    assert Candidate.objects.count() == 1

@@ -6,10 +6,12 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError
 
+from cells.models import Notification
 from plans.models import Committee, CommitteeMailbox, Plan, ReminderLog, Task
 from plans.services.plans import reminders_send
 from plans.tasks import send_task_reminders
 from tests.plans.factories import make_plan, make_task
+from tests.throwaway import SmtpServer
 
 TODAY = datetime.date(2018, 6, 20)
 
@@ -72,17 +74,27 @@ def test_the_database_refuses_a_second_reminder_for_a_task_on_a_day(tasks):
         ReminderLog.objects.create(task=tasks["overdue"], day=TODAY, recipient="dung@example.vn")
 
 
-def test_a_failed_send_leaves_no_log_so_the_next_run_tries_again(tasks, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
+def test_a_refused_mailbox_is_retried_alone_and_the_others_are_recorded_once(tasks, settings):
+    """A real SMTP conversation: the mail server refuses the member's mailbox (550), takes the committee's."""
+    smtp = SmtpServer(refused={"dung@example.vn"}).start()
+    for name, value in smtp.settings().items():
+        setattr(settings, name, value)
+    try:
+        first = reminders_send(today=TODAY)
 
-    monkeypatch.setattr("plans.services.plans.send_mail", broken)
-    with pytest.raises(ConnectionRefusedError):
-        reminders_send(today=TODAY)
-    assert not ReminderLog.objects.exists()
+        assert (first.sent_emails, first.failed) == (1, ["dung@example.vn"])
+        assert set(ReminderLog.objects.values_list("recipient", flat=True)) == {"btc@example.vn"}
+        assert not Notification.objects.filter(kind=Notification.Kind.TASK_DUE).exists()  # dung's not half-sent
 
-    monkeypatch.undo()
-    assert reminders_send(today=TODAY).tasks_reminded == 2
+        smtp.refused.clear()
+        second = reminders_send(today=TODAY)
+
+        assert (second.sent_emails, second.tasks_reminded, second.failed) == (1, 1, [])
+        assert (len(smtp.received("btc@example.vn")), len(smtp.received("dung@example.vn"))) == (1, 1)
+        assert reminders_send(today=TODAY).sent_emails == 0
+        assert ReminderLog.objects.count() == 2 and len(smtp.delivered) == 2
+    finally:
+        smtp.stop()
 
 
 def test_a_committee_without_an_address_is_skipped(tasks):
