@@ -505,7 +505,7 @@ def _copy_meetings(tree: Tree, profile: Profile, rng: random.Random) -> float:
     now = dt.datetime.now(dt.UTC)
     columns = ["organization_id", "date", "kind", "members_total", "members_present", "duration_minutes", "topic",
                "guest", "chair", "minutes_secretary", "content", "resolution", "minutes_scan", "created_at",
-               "updated_at"]  # fmt: skip
+               "updated_at", "version"]  # fmt: skip
 
     def rows():
         for cells in by_region(tree.cells).values():
@@ -513,7 +513,7 @@ def _copy_meetings(tree: Tree, profile: Profile, rng: random.Random) -> float:
                 day, month, year = (int(part) for part in date.split("/"))
                 guest = "Nông Văn Tú, đảng ủy viên" if rng.random() < 0.2 else ""
                 yield [ids[code], D(year, month, day), kind, total, present, duration, topic, guest, "", "", "", "",
-                       "", now, now]  # fmt: skip
+                       "", now, now, 1]  # fmt: skip
 
     count = _copy("cells_meeting", columns, rows())
     seconds = round(time.perf_counter() - start, 1)
