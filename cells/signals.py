@@ -13,12 +13,12 @@ year, no admission ever entered) gets no signal: the software cannot tell "none 
 import datetime
 import math
 
-from django.db.models import Max, Min, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cells.compliance import LOW_SHARE, expected_months, grassroots_of, with_meeting_counts
-from cells.models import Organization
+from cells.compliance import LOW_SHARE, expected_months, grassroots_of, with_cell_figures, with_meeting_counts
+from cells.models import Admission, Organization
 
 # A cell is flagged after this many years in a row without admitting a member (the story's
 # Pò Cại went four years).
@@ -111,3 +111,39 @@ def admission_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
             }
             signals.setdefault(owner, []).append(sentence)
     return signals
+
+
+def _any_cell_of_outer(cells: QuerySet) -> Q:
+    """Some cell of `cells` belongs to the outer grassroots organization: it is the unit itself, its
+    child or, under a section committee, its grandchild. Three EXISTS on indexed equalities (the
+    primary key and the parent), which the planner runs per unit, only for the units it reads."""
+    return (
+        Exists(cells.filter(pk=OuterRef("pk")))
+        | Exists(cells.filter(parent_id=OuterRef("pk")))
+        | Exists(cells.filter(parent__parent_id=OuterRef("pk")))
+    )
+
+
+def with_signals(units: QuerySet, *, year: int, today: datetime.date | None = None) -> QuerySet:
+    """The grassroots organizations of `units` that carry a meeting or an admission signal in
+    `year`, decided by the database with the rules of `meeting_signals` and `admission_signals`:
+    ordered and sliced, it reads only as many units as the page needs (no signal is computed
+    for the whole scope)."""
+    today = today or timezone.localdate()
+    active = Organization.objects.cells().active_in(year)
+    # meeting_signals: a cell with records that year and fewer regular meetings than its threshold.
+    low = with_cell_figures(active, year, today).filter(meeting_count__gt=0, regular__lt=F("threshold"))
+    # admission_signals: a gap of ADMISSION_GAP_YEARS or more is a cell with no admission decided in
+    # the last ADMISSION_GAP_YEARS years up to `year`, in a unit whose first recorded admission (the
+    # start of a never-admitting cell's gap) is at least that many years back, `year` included.
+    window_start = datetime.date(year - ADMISSION_GAP_YEARS + 1, 1, 1)
+    recent = Admission.objects.filter(
+        organization=OuterRef("pk"), decision_date__gte=window_start, decision_date__lte=datetime.date(year, 12, 31)
+    )
+    quiet = active.filter(~Exists(recent))
+    records_start = datetime.date(year - ADMISSION_GAP_YEARS + 2, 1, 1)
+    earlier = Admission.objects.filter(organization=OuterRef("pk"), decision_date__lt=records_start)
+    with_earlier_records = active.filter(Exists(earlier))
+    return units.filter(
+        _any_cell_of_outer(low) | (_any_cell_of_outer(quiet) & _any_cell_of_outer(with_earlier_records))
+    )
