@@ -13,7 +13,8 @@ year, no admission ever entered) gets no signal: the software cannot tell "none 
 import datetime
 import math
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,14 +114,18 @@ def admission_signals(*, year: int, organization_ids) -> dict[int, list[str]]:
     return signals
 
 
-def _any_cell_of_outer(cells: QuerySet) -> Q:
-    """Some cell of `cells` belongs to the outer grassroots organization: it is the unit itself, its
-    child or, under a section committee, its grandchild. Three EXISTS on indexed equalities (the
-    primary key and the parent), which the planner runs per unit, only for the units it reads."""
-    return (
-        Exists(cells.filter(pk=OuterRef("pk")))
-        | Exists(cells.filter(parent_id=OuterRef("pk")))
-        | Exists(cells.filter(parent__parent_id=OuterRef("pk")))
+def _a_cell_of_outer(cells: QuerySet) -> Coalesce:
+    """The first cell of `cells` that belongs to the outer grassroots organization, or NULL: the unit
+    itself, a child or, under a section committee, a grandchild. Scalar subqueries with LIMIT 1 on
+    indexed equalities (the primary key, the parent): the database runs them for each unit it
+    reads and stops at the first cell found (COALESCE evaluates its arguments in order), where
+    EXISTS would let the planner hash the signals of every cell in the table first."""
+    sections = Organization.objects.of_kind(Organization.Kind.SECTION_COMMITTEE)
+    under_a_section = cells.filter(parent_id__in=sections.filter(parent_id=OuterRef(OuterRef("pk"))).values("pk"))
+    return Coalesce(
+        Subquery(cells.filter(pk=OuterRef("pk")).order_by().values("pk")[:1]),
+        Subquery(cells.filter(parent_id=OuterRef("pk")).order_by().values("pk")[:1]),
+        Subquery(under_a_section.order_by().values("pk")[:1]),
     )
 
 
@@ -144,6 +149,8 @@ def with_signals(units: QuerySet, *, year: int, today: datetime.date | None = No
     records_start = datetime.date(year - ADMISSION_GAP_YEARS + 2, 1, 1)
     earlier = Admission.objects.filter(organization=OuterRef("pk"), decision_date__lt=records_start)
     with_earlier_records = active.filter(Exists(earlier))
-    return units.filter(
-        _any_cell_of_outer(low) | (_any_cell_of_outer(quiet) & _any_cell_of_outer(with_earlier_records))
-    )
+    return units.alias(
+        low_cell=_a_cell_of_outer(low),
+        quiet_cell=_a_cell_of_outer(quiet),
+        earlier_record=_a_cell_of_outer(with_earlier_records),
+    ).filter(Q(low_cell__isnull=False) | Q(quiet_cell__isnull=False, earlier_record__isnull=False))
