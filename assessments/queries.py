@@ -218,6 +218,6 @@ def rated_good_or_above(year: int) -> QuerySet:
     """The final results rated good or above in `year`, as `organization_id` and `label` values,
     for the watch list in `cells` (settings.VANLANG_WATCH_LIST_RATINGS), which uses it as a
     subquery for its page and reads the labels of the page's units only."""
-    return Classification.objects.filter(
-        year=year, level__in=GOOD_OR_ABOVE, state=Classification.State.FINAL
-    ).values("organization_id", "label")
+    return Classification.objects.filter(year=year, level__in=GOOD_OR_ABOVE, state=Classification.State.FINAL).values(
+        "organization_id", "label"
+    )
