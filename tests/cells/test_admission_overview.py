@@ -116,7 +116,7 @@ def test_saving_the_quotas_of_one_page_leaves_the_others(client, tree, alice, mo
     client.force_login(alice)
     response = client.post(
         reverse("cells:admission_quotas", kwargs={"org_code": tree.b.code, "year": 2018}),
-        {"quota_%d" % tree.b1.pk: "2", "quota_%d" % tree.y1.pk: "9", "page": "2"},
+        {f"quota_{tree.b1.pk}": "2", f"quota_{tree.y1.pk}": "9", "page": "2"},
     )
     assert response.status_code == 302 and response["Location"].endswith("?page=2")
     quotas = dict(AdmissionQuota.objects.filter(year=2018).values_list("organization__code", "quota"))
