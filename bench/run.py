@@ -133,7 +133,7 @@ def pages(scope, year: int, support_year: int, rare_code: str):
             # The page's cells with their admissions of the year.
             "SELECT o.id, o.name, (SELECT COUNT(*) FROM cells_admission a WHERE a.organization_id = o.id "
             "AND a.decision_date BETWEEN %s AND %s) FROM cells_organization o "
-            f"WHERE o.kind IN ('cell', 'grassroots_cell') AND {org_in_scope} ORDER BY o.name_folded, o.code LIMIT 101",
+            f"WHERE o.kind IN ('cell', 'grassroots_cell') AND {org_in_scope} ORDER BY o.name_folded, o.code LIMIT 51",
             [first, last, prefix],
         ),
         (

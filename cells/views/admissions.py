@@ -59,8 +59,8 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
 
     permission = Perm.VIEW
     template_name = "cells/admission_overview.html"
-    per_page = 100
-    case_limit = 100
+    per_page = 50
+    case_limit = 50
 
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
@@ -96,7 +96,9 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
             case.steps = admission_steps(case, today)
             case.overdue = any(step.overdue for step in case.steps)
         may_enter = Perm.ENTER_ADMISSIONS in ROLE_PERMISSIONS.get(self.role.role, set())
-        quota_targets = [row for row in rows if row["id"] != self.scope.pk] if may_enter else []
+        for row in rows:  # quotas come from the level above: never one's own
+            row["quota_editable"] = may_enter and row["id"] != self.scope.pk
+        quota_targets = [row for row in rows if row["quota_editable"]]
         own_quota_editable = may_enter and organization.pk != self.scope.pk and not organization.is_cell
         kwargs.update(
             organization=organization,
@@ -127,7 +129,7 @@ class QuotaEditView(ScopedMixin, View):
         year = year_or_404(year)
         organization = self.get_organization(org_code)
         # The fields sent (a page of cells): those of cells of the unit active that year, and the unit.
-        sent = {int(key[6:]) for key in request.POST if key.startswith("quota_") and key[6:].isdigit()}
+        sent = {parse_int(key[6:]) for key in request.POST if key.startswith("quota_")} - {None}
         cells = Organization.objects.cells().within(organization).active_in(year).filter(pk__in=sent)
         targets = set(cells.values_list("pk", flat=True))
         if organization.is_grassroots and organization.active_in(year):
@@ -161,10 +163,9 @@ class QuotaEditView(ScopedMixin, View):
                             organization_id=pk, year=year, defaults={"quota": quota}
                         )
             messages.success(request, _("The quotas were saved."))
-        page = request.POST.get("page", "")
         target = redirect("cells:admission_overview", org_code=organization.code, year=year)
-        if page.isdigit() and page != "1":
-            target["Location"] += f"?page={page}"
+        if (page := parse_int(request.POST.get("page"), minimum=2, maximum=999_999)) is not None:
+            target["Location"] += f"?page={page}"  # back to the page of cells that was sent
         return target
 
 

@@ -194,6 +194,7 @@ def test_staff_home_lists_the_largest_quotas_and_counts_every_admission(client, 
     # Tân Mỹ 5 and the school 4 (its cell under a section committee counted); Gia Miễn is one more.
     assert rows == [("Đảng bộ xã Tân Mỹ", 5, 2), ("Đảng bộ Trường", 4, 3)]
     assert (admissions.quota, admissions.admitted, admissions.more) == (12, 6, 1)
+    classify(tree.a, 2018, Level.GOOD)  # the home's year
     client.force_login(alice)
     AdmissionQuota.objects.filter(organization=school).delete()
     body = client.get(HOME).content.decode()
