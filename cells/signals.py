@@ -26,22 +26,24 @@ from cells.models import Admission, Organization
 ADMISSION_GAP_YEARS = 2
 
 
-def _cells_of(organization_ids, year: int):
-    """Cells active in `year` that are, or sit under, one of the organizations.
-
-    A cell is at most two levels below its grassroots organization (under a section committee),
-    so this is three indexed conditions instead of one path prefix per organization.
-    """
+def owned_by(organization_ids) -> QuerySet:
+    """The primary keys of the organizations at most two levels below (or equal to) the given ones:
+    the cells of a set of grassroots organizations. One indexed lookup per level (a UNION), not one
+    OR over the table: an OR through the parent's join made PostgreSQL scan every organization of
+    the country for 50 units."""
     ids = list(organization_ids)
-    # One indexed lookup per level (a UNION), not one OR over the table: an OR through the
-    # parent's join made PostgreSQL scan every organization of the country for 50 units.
     rows = Organization.objects.order_by()
-    owned = (
+    return (
         rows.filter(pk__in=ids)
         .values("pk")
         .union(rows.filter(parent_id__in=ids).values("pk"), rows.filter(parent__parent_id__in=ids).values("pk"))
     )
-    return Organization.objects.cells().active_in(year).filter(pk__in=owned)
+
+
+def _cells_of(organization_ids, year: int):
+    """Cells active in `year` that are, or sit under, one of the organizations (a cell is at most
+    two levels below its grassroots organization, under a section committee)."""
+    return Organization.objects.cells().active_in(year).filter(pk__in=owned_by(organization_ids))
 
 
 def meeting_signals(*, year: int, organization_ids) -> dict[int, list[str]]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -85,13 +85,14 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
             row["years_since"] = 0 if row["admitted"] else gap
             row["gap_closed"] = gap if row["admitted"] else None
         admissions = Admission.objects.within(organization)
-        counts = admissions.aggregate(  # 1 query: both totals of the scope
-            admitted=Count("pk", filter=Q(decision_date__gte=first, decision_date__lte=last)),
-            open=Count("pk", filter=open_case(year)),
-        )
-        cases = admissions.filter(open_case(year))
-        # 1 query: the oldest cases first (undecided ones last), each with its steps' deadlines.
-        shown = list(cases.select_related("organization").order_by("decision_date", "pk")[: self.case_limit])
+        # 1 query: the year's admissions of the whole unit, through the decision-date index.
+        total_admitted = admissions.filter(decision_date__gte=first, decision_date__lte=last).count()
+        # 1 query: the oldest cases first (undecided ones last), one more than shown to tell that
+        # more exist without counting a country's cases; each with its steps' deadlines.
+        cases = admissions.filter(open_case(year)).select_related("organization").order_by("decision_date", "pk")
+        shown = list(cases[: self.case_limit + 1])
+        more_cases = len(shown) > self.case_limit
+        shown = shown[: self.case_limit]
         for case in shown:
             case.steps = admission_steps(case, today)
             case.overdue = any(step.overdue for step in case.steps)
@@ -107,11 +108,11 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
             notice=ended_notice(organization, self.scope, year=year, url_name="cells:admission_overview"),
             page=page,
             rows=rows,
-            total_admitted=counts["admitted"],
+            total_admitted=total_admitted,
             organization_quota=quotas.get(organization.pk),
             cases=shown if self.may_see_names else None,
-            open_count=counts["open"],
-            shown_count=len(shown),
+            open_count=len(shown),
+            more_cases=more_cases,
             overdue_count=sum(1 for case in shown if case.overdue),
             may_enter=may_enter,
             quota_targets=quota_targets,

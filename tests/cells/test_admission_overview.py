@@ -82,7 +82,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, tree, alice, django_as
         make_org(f"D-B-x{n}", f"Chi bộ {n}", Kind.CELL, tree.b)
     client.force_login(alice)
     # 1 session, 2 user, 3 role, 4 the commune, 5 the page of cells with their admission figures,
-    # 6 their quotas, 7 the year's admissions and the open cases counted, 8 the oldest cases
+    # 6 their quotas, 7 the year's admissions counted, 8 the oldest open cases
     with django_assert_num_queries(8):
         client.get(url(tree.b))
 
@@ -103,10 +103,11 @@ def test_cells_are_paged_by_the_database_and_totals_count_every_cell(client, tre
     second = pages[1].context
     assert [row["quota"] for row in second["rows"]] == [1, 2]
     assert second["page"].has_next() and not pages[2].context["page"].has_next()
-    # The totals are of the whole unit, not of the page: 2 + 4 admitted in 2018; 6 cases open, 3 listed.
+    # The total is of the whole unit, not of the page: 2 + 4 admitted in 2018; 6 cases open, 3 listed.
     assert second["total_admitted"] == 6
-    assert (second["open_count"], len(second["cases"])) == (6, 3)
-    assert "the 3 oldest decisions are listed" in pages[1].content.decode()
+    assert (len(second["cases"]), second["more_cases"]) == (3, True)
+    assert [case.full_name for case in second["cases"]] == ["Người 0", "Người 1", "Người 2"]  # oldest first
+    assert "The 3 oldest decisions are listed; there are more cases" in pages[1].content.decode()
 
 
 def test_saving_the_quotas_of_one_page_leaves_the_others(client, tree, alice, monkeypatch):
