@@ -214,14 +214,10 @@ def latest_year(*, root: Organization | None) -> int | None:
     return results_in(year=None, root=root, final=False).order_by("-year").values_list("year", flat=True).first()
 
 
-def rated_good_or_above(year: int, organization_ids) -> dict[int, str]:
-    """`{organization_id: label}` of the organizations rated good or above in `year` (final
-    results), for the watch list in `cells` (settings.VANLANG_WATCH_LIST_RATINGS). One query."""
-    return dict(
-        Classification.objects.filter(
-            organization_id__in=list(organization_ids),
-            year=year,
-            level__in=GOOD_OR_ABOVE,
-            state=Classification.State.FINAL,
-        ).values_list("organization_id", "label")
+def rated_good_or_above(year: int) -> QuerySet:
+    """The final results rated good or above in `year`, as `organization_id` and `label` values,
+    for the watch list in `cells` (settings.VANLANG_WATCH_LIST_RATINGS), which uses it as a
+    subquery for its page and reads the labels of the page's units only."""
+    return Classification.objects.filter(year=year, level__in=GOOD_OR_ABOVE, state=Classification.State.FINAL).values(
+        "organization_id", "label"
     )

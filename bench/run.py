@@ -19,13 +19,7 @@ from bench.profiles import DISTRICT_USER, NATIONAL_USER, PROFILES
 
 SLOW = 5.0  # seconds
 # Pages that answer in minutes at national scope, with the reason (bench/README.md).
-NOT_REQUESTED = {
-    ("national", "national", "admissions overview"): "unpaged: a row and a quota field for each of ~280,000 cells",
-    ("national", "national", "home"): "the role home page (merged from another issue at 18:30) computes its panels "
-    "for the whole country: over 2 minutes, not measured",
-    ("national", "national", "watch list"): "unpaged: the signals of all ~55,000 grassroots units on one page",
-    ("national", "national", "my tasks"): "unpaged, and the data set gives the national user all ~36,000 tasks",
-}
+NOT_REQUESTED: dict[tuple[str, str, str], str] = {}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -75,7 +69,25 @@ def pages(scope, year: int, support_year: int, rare_code: str):
     first, last = f"{year}-01-01", f"{year}-12-31"
     org_in_scope = "o.path LIKE %s"
     return [
-        ("home", reverse("plans:home"), "SELECT id, code, name FROM cells_organization WHERE id = %s", [scope.pk]),
+        (
+            "home",
+            reverse("plans:home"),
+            # The rows the staff home lists (its counts aside): the first ten of each of its lists.
+            "(SELECT c.id, o.name FROM plans_candidate c JOIN cells_organization o ON o.id = c.organization_id "
+            f"WHERE c.status = 'proposed' AND c.decision = 'pending' AND {org_in_scope} "
+            "ORDER BY c.year DESC, o.name_folded, c.id LIMIT 10) UNION ALL "
+            "(SELECT c.id, o.name FROM plans_candidate c JOIN cells_organization o ON o.id = c.organization_id "
+            f"WHERE c.status = 'proposed' AND c.decision = 'selected' AND {org_in_scope} "
+            "AND NOT EXISTS (SELECT 1 FROM plans_plan p WHERE p.candidate_id = c.id) "
+            "ORDER BY c.year DESC, o.name_folded, c.id LIMIT 10) UNION ALL "
+            "(SELECT t.id, t.title FROM plans_task t JOIN plans_plan p ON p.id = t.plan_id "
+            f"JOIN cells_organization o ON o.id = p.organization_id WHERE t.state IN ('open', 'in_progress') "
+            f"AND t.due < CURRENT_DATE AND {org_in_scope} ORDER BY t.due, t.id LIMIT 10) UNION ALL "
+            "(SELECT q.organization_id, o.name FROM cells_admissionquota q JOIN cells_organization o "
+            f"ON o.id = q.organization_id WHERE q.year = %s AND {org_in_scope} "
+            "AND o.kind IN ('grassroots_committee', 'grassroots_cell') ORDER BY q.quota DESC, o.name_folded LIMIT 10)",
+            [prefix, prefix, prefix, year, prefix],
+        ),
         (
             "tree",
             reverse("cells:tree"),
@@ -118,17 +130,24 @@ def pages(scope, year: int, support_year: int, rare_code: str):
         (
             "admissions overview",
             reverse("cells:admission_overview", kwargs={"org_code": scope.code, "year": year}),
-            "SELECT COUNT(*) FROM cells_admission a JOIN cells_organization o ON o.id = a.organization_id "
-            f"WHERE a.decision_date BETWEEN %s AND %s AND {org_in_scope}",
+            # The page's cells with their admissions of the year.
+            "SELECT o.id, o.name, (SELECT COUNT(*) FROM cells_admission a WHERE a.organization_id = o.id "
+            "AND a.decision_date BETWEEN %s AND %s) FROM cells_organization o "
+            f"WHERE o.kind IN ('cell', 'grassroots_cell') AND {org_in_scope} ORDER BY o.name_folded, o.code LIMIT 51",
             [first, last, prefix],
         ),
         (
             "watch list",
             reverse("cells:watch_list", kwargs={"year": year}),
-            "SELECT c.organization_id, c.level FROM assessments_classification c JOIN cells_organization o "
-            "ON o.id = c.organization_id WHERE c.year = %s AND c.level IN ('complete', 'incomplete') "
-            f"AND {org_in_scope}",
-            [year, prefix],
+            # The page's units: rated good or above, by name, with their cells' regular meetings of the
+            # year (the signals' reading, without deciding which units carry one).
+            "SELECT o.id, o.name, c.label, (SELECT COUNT(*) FROM cells_meeting m JOIN cells_organization cell "
+            "ON cell.id = m.organization_id WHERE cell.parent_id = o.id AND m.date BETWEEN %s AND %s "
+            "AND m.kind IN ('regular', 'combined')) FROM cells_organization o JOIN assessments_classification c "
+            "ON c.organization_id = o.id AND c.year = %s AND c.state = 'final' AND c.level IN ('excellent', 'good') "
+            f"WHERE o.kind IN ('grassroots_committee', 'grassroots_cell') AND {org_in_scope} "
+            "ORDER BY o.name_folded, o.id LIMIT 51",
+            [first, last, year, prefix],
         ),
         (
             "year page",

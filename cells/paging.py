@@ -8,6 +8,8 @@ use (`has_next`, `number`, iteration) and count less or not at all.
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from cells.params import parse_int
+
 
 class KnownCountPaginator(Paginator):
     """A Paginator whose count was already computed by another query (a summary of the same rows)."""
@@ -73,7 +75,7 @@ class NextPagePaginator:
         self.object_list, self.per_page = object_list, per_page
 
     def get_page(self, number) -> NextPage:
-        number = int(number) if str(number or "").isdigit() and 0 < int(number) < 1_000_000 else 1
+        number = parse_int(number, minimum=1, maximum=999_999) or 1
         start = (number - 1) * self.per_page
         rows = list(self.object_list[start : start + self.per_page + 1])
         return NextPage(rows[: self.per_page], number, has_next=len(rows) > self.per_page)

@@ -103,6 +103,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: a paged list over a national scope (ORDER BY ... LIMIT on an index walk)
+    # has a large estimated cost and small actual one, and PostgreSQL spent ~0.4 s compiling such
+    # a plan that runs in 0.1 s (bench/README.md). DATABASE_JIT=1 turns it back on.
+    if os.environ.get("DATABASE_JIT", "0") != "1":
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests and the in-process tasks share the file: wait rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,43 +16,67 @@ from cells.forms.admissions import AdmissionForm
 from cells.lifespan import ended_notice
 from cells.models import Admission, AdmissionQuota, Organization
 from cells.once import SubmitOnceMixin
+from cells.paging import NextPagePaginator
 from cells.params import parse_int
 from cells.views.meetings import PersonalDataMixin, recent_cells, year_or_404
 
 
-def cell_admission_rows(organization: Organization, year: int) -> list[dict]:
-    """Each cell of the subtree active in `year`: admitted that year and the last admission before. One query."""
+def cell_admission_rows(organization: Organization, year: int) -> QuerySet:
+    """Each cell of the subtree active in `year`, by name: admitted that year and the last admission
+    before. The figures are correlated subqueries on the (organization, decision date) index, so a
+    slice of this queryset computes them for the cells of that slice only."""
     first, last = year_bounds(year)
-    return list(
+    admissions = Admission.objects.filter(organization=OuterRef("pk")).order_by()
+    admitted = admissions.filter(decision_date__gte=first, decision_date__lte=last).values("organization")
+    return (
         Organization.objects.cells()
         .within(organization)
         .active_in(year)
         .annotate(
-            admitted=Count(
-                "admissions", filter=Q(admissions__decision_date__gte=first, admissions__decision_date__lte=last)
+            admitted=Coalesce(Subquery(admitted.annotate(n=Func("pk", function="COUNT")).values("n")), 0),
+            last_before=Subquery(
+                admissions.filter(decision_date__lt=first).order_by("-decision_date").values("decision_date")[:1]
             ),
-            last_before=Max("admissions__decision_date", filter=Q(admissions__decision_date__lt=first)),
         )
-        .order_by("name_folded", "code")
-        .values("id", "code", "name", "path", "admitted", "last_before")
+        .order_by("name_folded", "code", "pk")
+        .values("id", "code", "name", "admitted", "last_before")
+    )
+
+
+def open_case(year: int) -> Q:
+    """A case of this year, or one still under way up to its end."""
+    first, last = year_bounds(year)
+    return (
+        Q(decision_date__gte=first, decision_date__lte=last)
+        | Q(decision_date__isnull=True)
+        | Q(full_membership_date__isnull=True, decision_date__lte=last)
     )
 
 
 class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
-    """Per cell: admissions this year against the quota and the years since the last one; the open cases."""
+    """Per cell, a page at a time: admissions this year against the quota and the years since the
+    last one; the year's total and the open cases counted by the database, the oldest cases listed."""
 
     permission = Perm.VIEW
     template_name = "cells/admission_overview.html"
-    case_limit = 200
+    per_page = 50
+    case_limit = 50
 
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
         year = year_or_404(self.kwargs["year"])
         first, last = year_bounds(year)
         today = timezone.localdate()
-        rows = cell_admission_rows(organization, year)
-        quotas = dict(
-            AdmissionQuota.objects.within(organization).filter(year=year).values_list("organization_id", "quota")
+        # 1 query: the page's cells with their figures (one row more, for "next").
+        page = NextPagePaginator(cell_admission_rows(organization, year), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        rows = page.object_list
+        shown_ids = [row["id"] for row in rows] + [organization.pk]
+        quotas = dict(  # 1 query: the quotas of the page's cells and of the unit itself
+            AdmissionQuota.objects.filter(year=year, organization_id__in=shown_ids).values_list(
+                "organization_id", "quota"
+            )
         )
         for row in rows:
             row["quota"] = quotas.get(row["id"])
@@ -59,34 +84,36 @@ class AdmissionOverviewView(PersonalDataMixin, ScopedMixin, TemplateView):
             # An admission this year: the last one is this year's, and the gap it closed is told apart.
             row["years_since"] = 0 if row["admitted"] else gap
             row["gap_closed"] = gap if row["admitted"] else None
-        # The cases of this year and every one still under way, oldest decision first.
-        cases = list(
-            Admission.objects.within(organization)
-            .filter(
-                Q(decision_date__gte=first, decision_date__lte=last)
-                | Q(decision_date__isnull=True)
-                | Q(full_membership_date__isnull=True, decision_date__lte=last)
-            )
-            .select_related("organization")
-            .order_by("organization__name_folded", "decision_date", "pk")[: self.case_limit]
-        )
-        for case in cases:
+        admissions = Admission.objects.within(organization)
+        # 1 query: the year's admissions of the whole unit, through the decision-date index.
+        total_admitted = admissions.filter(decision_date__gte=first, decision_date__lte=last).count()
+        # 1 query: the oldest cases first (undecided ones last), one more than shown to tell that
+        # more exist without counting a country's cases; each with its steps' deadlines.
+        cases = admissions.filter(open_case(year)).select_related("organization").order_by("decision_date", "pk")
+        shown = list(cases[: self.case_limit + 1])
+        more_cases = len(shown) > self.case_limit
+        shown = shown[: self.case_limit]
+        for case in shown:
             case.steps = admission_steps(case, today)
             case.overdue = any(step.overdue for step in case.steps)
         may_enter = Perm.ENTER_ADMISSIONS in ROLE_PERMISSIONS.get(self.role.role, set())
-        quota_targets = [row for row in rows if row["id"] != self.scope.pk] if may_enter else []
+        for row in rows:  # quotas come from the level above: never one's own
+            row["quota_editable"] = may_enter and row["id"] != self.scope.pk
+        quota_targets = [row for row in rows if row["quota_editable"]]
         own_quota_editable = may_enter and organization.pk != self.scope.pk and not organization.is_cell
         kwargs.update(
             organization=organization,
             year=year,
             years=organization.years_around(year),
             notice=ended_notice(organization, self.scope, year=year, url_name="cells:admission_overview"),
+            page=page,
             rows=rows,
-            total_admitted=sum(row["admitted"] for row in rows),
+            total_admitted=total_admitted,
             organization_quota=quotas.get(organization.pk),
-            cases=cases if self.may_see_names else None,
-            open_count=len(cases),
-            overdue_count=sum(1 for case in cases if case.overdue),
+            cases=shown if self.may_see_names else None,
+            open_count=len(shown),
+            more_cases=more_cases,
+            overdue_count=sum(1 for case in shown if case.overdue),
             may_enter=may_enter,
             quota_targets=quota_targets,
             own_quota_editable=own_quota_editable,
@@ -102,7 +129,10 @@ class QuotaEditView(ScopedMixin, View):
     def post(self, request, org_code, year):
         year = year_or_404(year)
         organization = self.get_organization(org_code)
-        targets = {row["id"] for row in cell_admission_rows(organization, year)}
+        # The fields sent (a page of cells): those of cells of the unit active that year, and the unit.
+        sent = {parse_int(key[6:]) for key in request.POST if key.startswith("quota_")} - {None}
+        cells = Organization.objects.cells().within(organization).active_in(year).filter(pk__in=sent)
+        targets = set(cells.values_list("pk", flat=True))
         if organization.is_grassroots and organization.active_in(year):
             targets.add(organization.pk)
         targets.discard(self.scope.pk)
@@ -134,7 +164,10 @@ class QuotaEditView(ScopedMixin, View):
                             organization_id=pk, year=year, defaults={"quota": quota}
                         )
             messages.success(request, _("The quotas were saved."))
-        return redirect("cells:admission_overview", org_code=organization.code, year=year)
+        target = redirect("cells:admission_overview", org_code=organization.code, year=year)
+        if (page := parse_int(request.POST.get("page"), minimum=2, maximum=999_999)) is not None:
+            target["Location"] += f"?page={page}"  # back to the page of cells that was sent
+        return target
 
 
 class AdmissionEditView(ScopedMixin, SubmitOnceMixin, TemplateView):

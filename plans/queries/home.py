@@ -8,16 +8,29 @@ import datetime
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.utils import timezone
 
 from assessments.models import Classification
 from assessments.queries import results_in
 from cells.admission_rules import ceremony_due, full_membership_due
-from cells.compliance import grassroots_of
 from cells.meeting_services import previous_month
 from cells.models import Admission, AdmissionQuota, Meeting, Organization
 from cells.models.tree import year_bounds
+from cells.signals import owned_by
 from plans.models import Candidate, Plan, Task
 
 LIST_LIMIT = 10
@@ -45,7 +58,15 @@ def head(queryset: QuerySet, limit: int = LIST_LIMIT) -> Head:
 def cycle_year(scope: Organization, today: datetime.date) -> tuple[int, bool]:
     """The year of the cycle: the latest year with classifications in the scope (True), else the
     current year (False). One query."""
-    latest = Classification.objects.within(scope).aggregate(y=Max("year"))["y"]
+    results = Classification.objects.within(scope)
+    if scope.parent_id is None:
+        # A root holds every result: the newest row, read from the top of the (year, level) index,
+        # is in scope at once, where MAX would join the country's 3.3 million results to the tree.
+        latest = results.order_by("-year").values_list("year", flat=True).first()
+    else:
+        # Below the root the same walk may pass every newer result of the country before meeting
+        # one of the scope's (1.6 s for a district): the scope's own rows through the path index.
+        latest = results.aggregate(y=Max("year"))["y"]
     return (latest, True) if latest else (today.year, False)
 
 
@@ -148,11 +169,24 @@ def _met_in(month: datetime.date) -> Q:
 
 
 def meeting_month(scope: Organization, month: datetime.date) -> MeetingMonth:
-    """One query: the cells of the month and those with a regular meeting in it."""
-    totals = _cells_in_month(scope, month).aggregate(
-        cells=Count("pk", distinct=True), met=Count("pk", distinct=True, filter=_met_in(month))
+    """Two queries: the cells of the month, and the cells among them with a regular meeting in it,
+    read from the month's meetings (the date index) rather than from every meeting of every cell."""
+    first, last = _month_bounds(month)
+    met = (
+        Meeting.objects.within(scope)
+        .active_between(first, last)
+        .filter(
+            date__gte=first,
+            date__lte=last,
+            kind__in=Meeting.REGULAR_KINDS,
+            organization__kind__in=Organization.CELL_KINDS,
+        )
+        .order_by()
+        .values("organization_id")
+        .distinct()
+        .count()
     )
-    return MeetingMonth(month=month, cells=totals["cells"], met=totals["met"])
+    return MeetingMonth(month=month, cells=_cells_in_month(scope, month).count(), met=met)
 
 
 @dataclass
@@ -165,44 +199,50 @@ class QuotaRow:
 
 @dataclass
 class Admissions:
+    """The year's admissions of the scope against the grassroots units' quotas: both totals, and the
+    units with the largest quotas (a chart of a few bars; the full list is the admissions overview)."""
+
     year: int
-    rows: list[QuotaRow] = field(default_factory=list)
     admitted: int = 0
+    quota: int = 0
+    unit_count: int = 0
+    rows: list[QuotaRow] = field(default_factory=list)
 
     @property
-    def quota(self) -> int:
-        return sum(row.quota for row in self.rows)
-
-    @property
-    def admitted_against_quota(self) -> int:
-        return sum(min(row.admitted, row.quota) for row in self.rows)
+    def more(self) -> int:
+        return self.unit_count - len(self.rows)
 
 
-def admissions_against_quota(scope: Organization, year: int) -> Admissions:
-    """Per grassroots organization with a quota for the year: admissions decided that year. Two queries."""
-    quotas = (
-        AdmissionQuota.objects.within(scope)
-        .filter(year=year)
-        .grassroots()
-        .order_by("organization__name_folded")
-        .values_list("organization_id", "organization__name", "quota")
-    )
-    result = Admissions(year=year, rows=[QuotaRow(pk, name, quota) for pk, name, quota in quotas])
-    by_id = {row.id: row for row in result.rows}
+def admissions_against_quota(scope: Organization, year: int, limit: int = LIST_LIMIT) -> Admissions:
+    """Four queries: the quotas' total and number, the largest quotas, the year's admissions of the
+    scope counted, and those of the units shown grouped per unit."""
+    quotas = AdmissionQuota.objects.within(scope).filter(year=year).grassroots()
+    totals = quotas.aggregate(quota=Sum("quota"), units=Count("pk"))
+    largest = quotas.order_by("-quota", "organization__name_folded", "pk").values_list(
+        "organization_id", "organization__name", "quota"
+    )[:limit]
+    result = Admissions(year=year, quota=totals["quota"] or 0, unit_count=totals["units"])
+    result.rows = [QuotaRow(pk, name, quota) for pk, name, quota in largest]
     first, last = year_bounds(year)
-    admitted = (
-        Admission.objects.within(scope)
-        .filter(decision_date__gte=first, decision_date__lte=last)
-        .order_by()
-        .values_list("organization__path")
-        .annotate(n=Count("pk"))
-    )
-    for path, n in admitted:
-        result.admitted += n
-        owner = grassroots_of(path, set(by_id))
-        if owner is not None:
-            by_id[owner].admitted += n
+    admissions = Admission.objects.within(scope).filter(decision_date__gte=first, decision_date__lte=last)
+    result.admitted = admissions.count()
+    by_id = {row.id: row for row in result.rows}
+    for owner, n in admitted_per_unit(admissions, list(by_id)):
+        by_id[owner].admitted += n
     return result
+
+
+def admitted_per_unit(admissions: QuerySet, ids: list[int]) -> list[tuple[int, int]]:
+    """(unit, admissions) for the grassroots units `ids`: their cells are the unit itself, its
+    children and, under a section committee, its grandchildren. One query on those cells only."""
+    owner = Case(
+        When(organization_id__in=ids, then=F("organization_id")),
+        When(organization__parent_id__in=ids, then=F("organization__parent_id")),
+        default=F("organization__parent__parent_id"),
+        output_field=IntegerField(),
+    )
+    rows = admissions.filter(organization__in=owned_by(ids)).annotate(owner=owner).order_by().values("owner")
+    return list(rows.annotate(n=Count("pk")).values_list("owner", "n")) if ids else []
 
 
 @dataclass
@@ -225,7 +265,7 @@ class StaffHome:
 
 
 def staff_home(scope: Organization, today: datetime.date | None = None) -> StaffHome:
-    """Thirteen queries whatever the scope's size."""
+    """Sixteen queries whatever the scope's size, each a count, an aggregate or a first few rows."""
     today = today or timezone.localdate()
     year, from_results = cycle_year(scope, today)  # 1: the latest year with results
     states = dict(  # 2: the year's results by state
@@ -242,8 +282,8 @@ def staff_home(scope: Organization, today: datetime.date | None = None) -> Staff
         without_plan=head(selected_without_plan(scope)),  # 6, 7
         plans=plan_counts(scope, today),  # 8
         overdue=head(overdue_tasks(scope, today)),  # 9, 10
-        meetings=meeting_month(scope, previous_month(today)),  # 11
-        admissions=admissions_against_quota(scope, year),  # 12, 13
+        meetings=meeting_month(scope, previous_month(today)),  # 11, 12
+        admissions=admissions_against_quota(scope, year),  # 13-16
     )
 
 

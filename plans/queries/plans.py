@@ -111,9 +111,14 @@ def consolidation_share(scope: Organization | None) -> Consolidation:
     return result
 
 
+def tasks_in_due_order(queryset: QuerySet) -> QuerySet:
+    """Tasks by due date with what a task table shows of them; page it, then `mark_urgency` the page."""
+    return queryset.select_related("plan__organization", "assignee").order_by("due", "pk")
+
+
 def tasks_with_urgency(queryset: QuerySet, today: datetime.date) -> list[Task]:
     """Tasks with `urgency` set: "overdue", "soon" (within 7 days) or "" for open tasks."""
-    return mark_urgency(list(queryset.select_related("plan__organization", "assignee").order_by("due", "pk")), today)
+    return mark_urgency(list(tasks_in_due_order(queryset)), today)
 
 
 def mark_urgency(tasks: list[Task], today: datetime.date) -> list[Task]:

@@ -4,6 +4,7 @@ Every view goes through `ScopedMixin`; objects are read only through `get_scoped
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from cells.models import UserRole
 from cells.once import SubmitOnceMixin
 from plans.forms.plans import ProgressReportForm, TaskForm
 from plans.models import ProgressReport, Task
-from plans.queries.plans import mark_urgency, tasks_with_urgency
+from plans.queries.plans import mark_urgency, tasks_in_due_order
 from plans.services import plans as services
 from plans.views.plans import PlanMixin, closed_plan_redirect
 
@@ -179,18 +180,35 @@ class ReportAttachmentView(ScopedMixin, View):
 
 
 class MyTasksView(ScopedMixin, TemplateView):
-    """A standing member's own tasks; staff also see every open task of their scope."""
+    """A standing member's own tasks; staff also see every open task of their scope. Both lists are
+    paged by the database (a national staff member's scope holds tens of thousands of tasks)."""
 
     permission = Perm.REPORT_TASKS
     template_name = "plans/my_tasks.html"
+    per_page = 50
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        mine = tasks_with_urgency(self.scoped(Task.objects.filter(assignee=self.request.user)), today)
+        mine = self.page_of(self.scoped(Task.objects.filter(assignee=self.request.user)), "page", today)
         others = None
         if self.role.role == Role.STAFF:
-            others = tasks_with_urgency(
-                self.scoped(Task.objects.filter(state__in=Task.OPEN_STATES)).exclude(assignee=self.request.user),
-                today,
-            )
-        return super().get_context_data(mine=mine, others=others, today=today, **kwargs)
+            open_tasks = self.scoped(Task.objects.filter(state__in=Task.OPEN_STATES))
+            others = self.page_of(open_tasks.exclude(assignee=self.request.user), "khac", today)
+        return super().get_context_data(
+            mine=mine,
+            others=others,
+            today=today,
+            # Each list's page links keep the other list's page.
+            keep_mine=f"khac={others.number}" if others is not None else "",
+            keep_others=f"page={mine.number}",
+            **kwargs,
+        )
+
+    def page_of(self, tasks, param: str, today):
+        """One page of tasks by due date, with their urgency: two queries (the count and the rows),
+        the rows read even for an empty list, so that the count of queries never depends on the data."""
+        ordered = tasks_in_due_order(tasks)
+        page = Paginator(ordered, self.per_page).get_page(self.request.GET.get(param))
+        start = (page.number - 1) * self.per_page
+        page.object_list = mark_urgency(list(ordered[start : start + self.per_page]), today)
+        return page

@@ -83,17 +83,20 @@ def test_staff_home_takes_a_fixed_number_of_queries(client, tree, alice, standin
     _staff_records(tree, standing)
     for i in range(extra):
         unit = make_org(f"D-N{i}", f"Đảng bộ xã Mới {i}", "grassroots_committee", tree.d, "commune")
-        make_org(f"D-N{i}-1", f"Chi bộ Mới {i}", "cell", unit)
+        cell = make_org(f"D-N{i}-1", f"Chi bộ Mới {i}", "cell", unit)
+        AdmissionQuota.objects.create(organization=unit, year=2018, quota=i + 1)
+        Admission.objects.create(organization=cell, full_name=f"Người {i}", decision_date=datetime.date(2018, 3, 1))
         make_candidate(unit, 2019)
         make_candidate(unit, 2018, decision=Candidate.Decision.SELECTED)
         plan = make_plan(unit, year=2017, state=Plan.State.ADOPTED)
         make_task(plan, committee="office", due=datetime.date(2017, 1, 1))
     client.force_login(alice)
-    # 1 session, 2 user, 3 role with its unread notifications, then the 13 of `staff_home`:
+    # 1 session, 2 user, 3 role with its unread notifications, then the 16 of `staff_home`:
     # 4 latest year, 5 results by state, 6 units of the year, 7-8 pending candidates (rows, count),
     # 9-10 selected without a plan (rows, count), 11 plans by state and lateness, 12-13 overdue
-    # tasks (rows, count), 14 last month's cells and meetings, 15 quotas, 16 admissions of the year.
-    with django_assert_num_queries(16):
+    # tasks (rows, count), 14 last month's cells with a regular meeting, 15 its cells, 16 the
+    # quotas' total, 17 the largest quotas, 18 the year's admissions, 19 those of the units shown.
+    with django_assert_num_queries(19):
         assert client.get(HOME).status_code == 200
 
 
@@ -170,3 +173,29 @@ def test_auditor_home_links_the_admin_and_lists_changes_in_the_scope_only(
     reprs = [entry.object_repr for entry in response.context["changes"]]
     assert "Chi bộ Nặm Bao mới" in reprs and "Chi bộ Ngoại Lai mới" not in reprs
     assert len(reprs) <= 20
+
+
+def test_staff_home_lists_the_largest_quotas_and_counts_every_admission(client, tree, alice):
+    from plans.queries.home import admissions_against_quota
+
+    AdmissionQuota.objects.create(organization=tree.a, year=2018, quota=3)
+    AdmissionQuota.objects.create(organization=tree.b, year=2018, quota=5)
+    AdmissionQuota.objects.create(organization=tree.y, year=2018, quota=9)  # another district
+    school = make_org("D-S", "Đảng bộ Trường", "grassroots_committee", tree.d, "agency")
+    section = make_org("D-S-BP", "Đảng bộ bộ phận Khối A", "section_committee", school)
+    deep = make_org("D-S-BP-1", "Chi bộ Lớp 1", "cell", section)
+    AdmissionQuota.objects.create(organization=school, year=2018, quota=4)
+    for cell, n in ((tree.a1, 1), (tree.b1, 2), (deep, 3), (tree.y1, 4)):
+        for k in range(n):
+            Admission.objects.create(organization=cell, full_name=f"Người {k}", decision_date=datetime.date(2018, 5, 2))
+    Admission.objects.create(organization=tree.b1, full_name="Năm trước", decision_date=datetime.date(2017, 5, 2))
+    admissions = admissions_against_quota(tree.d, 2018, limit=2)
+    rows = [(row.name, row.quota, row.admitted) for row in admissions.rows]
+    # Tân Mỹ 5 and the school 4 (its cell under a section committee counted); Gia Miễn is one more.
+    assert rows == [("Đảng bộ xã Tân Mỹ", 5, 2), ("Đảng bộ Trường", 4, 3)]
+    assert (admissions.quota, admissions.admitted, admissions.more) == (12, 6, 1)
+    classify(tree.a, 2018, Level.GOOD)  # the home's year
+    client.force_login(alice)
+    AdmissionQuota.objects.filter(organization=school).delete()
+    body = client.get(HOME).content.decode()
+    assert "Đảng bộ xã Tân Mỹ" in body and 'id="admission-rows"' in body
