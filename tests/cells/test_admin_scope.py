@@ -177,3 +177,15 @@ def test_schedules_and_groups_are_for_superusers_only(client, tree, records):
     changelist = client.get(admin_url(LogEntry, "changelist")).content.decode()
     assert "Gửi nhắc việc" in changelist and "Ban Tổ chức" in changelist
     assert client.get(admin_url(PeriodicTask, "change", task.pk)).status_code == 200
+
+
+def test_a_moved_unit_reads_with_the_names_of_its_parents(client, tree, auditor):
+    tree.a1.parent = tree.b
+    tree.a1.save()
+    client.force_login(auditor)
+    moved_to = f"Đảng bộ xã Tân Mỹ (D-B) [#{tree.b.pk}]"
+    history = client.get(admin_url(Organization, "auditlog", tree.a1.pk)).content.decode()
+    assert f"Đảng bộ xã Gia Miễn (D-A) [#{tree.a.pk}]" in history and moved_to in history
+    export = client.get(reverse("admin:auditlog_logentry_export"), {"to-chuc": tree.b.pk})
+    rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()]
+    assert any(row[8] == moved_to for row in rows)  # the "after" column
