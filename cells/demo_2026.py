@@ -185,9 +185,8 @@ def _meetings(cells: list[Organization]) -> list[Meeting]:
 def build():
     communes = build_tree()
     recorded = [communes[name] for name in RECORDED]
-    cells = list(
-        Organization.objects.filter(parent__in=recorded, kind=Kind.GRASSROOTS_CELL, founded=NEW_DAY).order_by("code")
-    )
+    # The new communes' cells, all founded on 01/07/2025.
+    cells = list(Organization.objects.filter(parent__in=recorded).cells().order_by("code"))
     stored = set(Meeting.objects.filter(organization__in=cells).values_list("organization_id", "date", "kind"))
     new = [m for m in _meetings(cells) if (m.organization.pk, m.date, m.kind) not in stored]
     audit_bulk(action="create", objects=Meeting.objects.bulk_create(new))

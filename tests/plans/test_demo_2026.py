@@ -59,7 +59,8 @@ def test_the_communes_secretary_has_meetings_and_admissions_to_enter_today(demo,
 def test_the_communes_staff_and_standing_member_see_2026_work(demo, client):
     staff = home_of(client, "canbo.hoihoan").context["home"]
     assert staff.year == 2026 and staff.draft > 0 and staff.final == 0  # the year-end results under way
-    assert [task.title for task in staff.overdue.items] == ["Hướng dẫn chi bộ lập kế hoạch tạo nguồn, kết nạp đảng viên"]
+    overdue = [task.title for task in staff.overdue.items]
+    assert overdue == ["Hướng dẫn chi bộ lập kế hoạch tạo nguồn, kết nạp đảng viên"]
     assert (staff.admissions.admitted, staff.admissions.quota) == (2, 4)
     standing = home_of(client, "thuongvu.hoihoan").context["home"]
     assert [(task.due, task.days_left) for task in standing.tasks] == [(datetime.date(2026, 12, 15), 14)]
