@@ -42,7 +42,7 @@ def test_the_village_cells_go_on_under_the_new_commune(demo):
     assert nam_bao.dissolved == datetime.date(2025, 6, 30)  # the story's years stay with the old cell
     heir = nam_bao.successor
     assert (heir.name, heir.kind, heir.parent.name) == ("Chi bộ thôn Nặm Bao", "grassroots_cell", "Đảng bộ xã Hội Hoan")
-    assert heir.founded == datetime.date(2025, 7, 1) and heir.meetings.filter(date__year=2026).count() == 11
+    assert heir.founded == datetime.date(2025, 7, 1) and heir.meetings.filter(date__year=2026).count() >= 10
 
 
 def test_the_communes_secretary_has_meetings_and_admissions_to_enter_today(demo, client):
