@@ -31,6 +31,7 @@ class RuleSetFilter(admin.SimpleListFilter):
 class ClassificationAdmin(LargeTableAdmin):
     list_display = ["organization", "year", "label", "level", "score", "state", "deciding_body", "decision_number"]
     list_filter = [year_filter(), "level", "state", RuleSetFilter]
+    search_numbers = ["decision_number"]
     # Newest entries first on the primary key, not through the organization's path (Meta.ordering).
     ordering = ["-pk"]
     list_select_related = ["organization", "deciding_body"]

@@ -78,7 +78,11 @@ class Classification(models.Model):
                 violation_error_message=_("The score must be between 0 and 100."),
             ),
         ]
-        indexes = [models.Index(fields=["year", "level"], name="assessments_year_level_idx")]
+        indexes = [
+            models.Index(fields=["year", "level"], name="assessments_year_level_idx"),
+            # The admin finds a decision by its number, typed from its start (LIKE '35-QĐ%').
+            models.Index(fields=["decision_number"], name="assessments_number_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.year} · {self.get_level_display()}"

@@ -185,6 +185,16 @@ def admin_scope_way(model) -> str | None:
     return None
 
 
+def superusers_only() -> list:
+    """The content types of the models the admin cannot place in the tree (groups and their permissions,
+    celery-beat schedules): their pages and their change history are for superusers only."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    models = [model for model in apps.get_models() if admin_scope_way(model) is None]
+    return list(ContentType.objects.get_for_models(*models, for_concrete_models=False).values())
+
+
 def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
     """The rows of `queryset` the user reads in the admin: their scope's subtree, like everywhere else.
 
@@ -207,8 +217,9 @@ def admin_scope_filter(queryset: QuerySet, user) -> QuerySet:
             scoped = scoped | queryset.filter(**{f"{via}__isnull": True})  # a run over everything, ...
         return scoped
     if way == "entries":
-        if scope.parent_id is None:  # a root's auditor also reads what belongs to no unit (users, groups, runs)
-            return entries_within(queryset, scope) | queryset.filter(vanlang_organization__isnull=True)
+        if scope.parent_id is None:  # a root's auditor also reads what belongs to no unit (users, runs)
+            unplaced = queryset.filter(vanlang_organization__isnull=True).exclude(content_type__in=superusers_only())
+            return entries_within(queryset, scope) | unplaced
         return entries_within(queryset, scope)
     users = get_user_model().objects.filter(vanlang_role__in=scope_filter(UserRole.objects.all(), scope))
     if way == "users":

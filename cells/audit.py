@@ -19,6 +19,7 @@ writes (`bulk_create`, `bulk_update`, `QuerySet.update`) send no signals: their 
 import datetime
 import getpass
 import io
+import itertools
 from collections.abc import Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -417,36 +418,86 @@ def _value_text(field, value) -> str:
     return value
 
 
-def change_rows(entry: LogEntry, *, resolve: bool = True) -> list[tuple[str, str, str]]:
+def _field(model, name):
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _is_reference(field) -> bool:
+    """A foreign key (or one-to-one) whose stored value is the key of another row."""
+    return field is not None and bool(field.many_to_one or field.one_to_one) and field.concrete and not field.choices
+
+
+class RelatedNames:
+    """The readable names of the rows that a batch of entries' references point at, read in bulk.
+
+    The log stores a reference as the other row's key ("123"); a person reads "Chi bộ Thôn Nà Lầu (CB-0123)
+    [#123]". One query per kind of row referenced, whatever the number of entries; a row deleted since
+    stays its key ("#123").
+    """
+
+    def __init__(self, entries: Sequence[LogEntry]):
+        wanted: dict = {}
+        for entry in entries:
+            model = entry.content_type.model_class()
+            for name, values in (entry.changes_dict or {}).items():
+                field = _field(model, name)
+                if isinstance(values, dict) or not _is_reference(field):
+                    continue
+                keys = wanted.setdefault(field.related_model, set())
+                keys.update(int(value) for value in list(values)[:2] if str(value).isdigit())
+        self._names = {}
+        for model, keys in wanted.items():
+            # select_related(): the names of plans, results and reports include their organization's.
+            for obj in model._base_manager.filter(pk__in=keys).select_related().order_by():
+                self._names[(model, obj.pk)] = self.name_of(obj)
+
+    @staticmethod
+    def name_of(obj) -> str:
+        code = getattr(obj, "code", "")
+        return f"{obj} ({code})" if code and code != str(obj) else str(obj)
+
+    def text(self, field, value) -> str:
+        if value in (None, "None", ""):
+            return "—"
+        name = self._names.get((field.related_model, int(value))) if str(value).isdigit() else None
+        return f"{name} [#{value}]" if name is not None else f"#{value}"
+
+
+def with_related_names(entries, size: int = 2000):
+    """(entry, RelatedNames) for each entry of a long iteration, the names read once per `size` entries."""
+    iterator = iter(entries)
+    while batch := list(itertools.islice(iterator, size)):
+        names = RelatedNames(batch)
+        for entry in batch:
+            yield entry, names
+
+
+def change_rows(entry: LogEntry, *, resolve: bool = True, names: RelatedNames | None = None) -> list[tuple]:
     """(field as named on the forms, before, after) for each change of `entry`.
 
-    With `resolve`, a reference to another row is shown as that row (a query each: one entry's page).
+    A reference to another row is shown as that row's name with its key, from `names` (read for a batch
+    of entries) or, with `resolve`, read for this entry alone; without either, as its key.
     """
     model = entry.content_type.model_class()
+    if names is None and resolve:
+        names = RelatedNames([entry])
     rows = []
     for name, values in (entry.changes_dict or {}).items():
         if isinstance(values, dict):  # many-to-many
             objects = ", ".join(str(o) for o in values.get("objects", []))
             rows.append((name, "", objects))
             continue
-        try:
-            field = model._meta.get_field(name) if model is not None else None
-        except FieldDoesNotExist:
-            field = None
+        field = _field(model, name)
         label = capfirst(str(getattr(field, "verbose_name", name))) if field is not None else name
         before, after = (list(values) + ["None", "None"])[:2]
-        if resolve and field is not None and getattr(field, "is_relation", False) and not field.choices:
-            rows.append((label, _related_text(field, before), _related_text(field, after)))
+        if names is not None and _is_reference(field):
+            rows.append((label, names.text(field, before), names.text(field, after)))
         else:
             rows.append((label, _value_text(field, before), _value_text(field, after)))
     return rows
-
-
-def _related_text(field, value) -> str:
-    if value in (None, "None", ""):
-        return "—"
-    related = field.related_model._base_manager.filter(pk=value).first() if str(value).isdigit() else None
-    return f"{related} (#{value})" if related is not None else f"#{value}"
 
 
 def model_label(entry: LogEntry) -> str:
@@ -463,14 +514,17 @@ def action_label(entry: LogEntry) -> str:
     return str(labels.get(entry.action, _("Read")))
 
 
-def entry_record(entry: LogEntry) -> dict:
-    """One entry for `export_audit_log --json` and the Excel export: stable keys, stored words."""
+def entry_record(entry: LogEntry, names: RelatedNames | None = None) -> dict:
+    """One entry for `export_audit_log --json`: stable keys, stored words, references named from `names`."""
+    model = entry.content_type.model_class()
     changes = {}
     for name, values in (entry.changes_dict or {}).items():
         if isinstance(values, dict):
             changes[name] = [None, ", ".join(str(o) for o in values.get("objects", []))]
-        else:
-            changes[name] = [None if v in (None, "None") else v for v in list(values)[:2]]
+            continue
+        field = _field(model, name) if names is not None else None
+        shown = [None if v in (None, "None") else v for v in list(values)[:2]]
+        changes[name] = [v if v is None or not _is_reference(field) else names.text(field, v) for v in shown]
     return {
         "time": timezone.localtime(entry.timestamp).isoformat(),
         "actor": actor_text(entry),
@@ -491,7 +545,7 @@ def change_log_workbook(entries) -> bytes:
         [_("Time"), _("Organization"), _("Kind of record"), _("Record"), _("Change"), _("Made by"), _("Field"),
          _("Before"), _("After"), _("Reason")]
     )  # fmt: skip
-    for entry in entries.select_related("content_type", "actor").iterator(chunk_size=2000):
+    for entry, names in with_related_names(entries.select_related("content_type", "actor").iterator(chunk_size=2000)):
         head = [
             date_format(timezone.localtime(entry.timestamp), "d/m/Y H:i:s"),
             entry_organization(entry),
@@ -500,7 +554,7 @@ def change_log_workbook(entries) -> bytes:
             action_label(entry),
             actor_text(entry),
         ]
-        for label, before, after in change_rows(entry, resolve=False) or [("", "", "")]:
+        for label, before, after in change_rows(entry, names=names) or [("", "", "")]:
             # Names and values are the users' texts: written as text, never as a formula to run.
             sheet.append([text_cell(sheet, value) for value in (*head, str(label), before, after, entry_reason(entry))])
     buffer = io.BytesIO()

@@ -246,13 +246,19 @@ def build():
         ("kiemtra", "auditor", district, "Vi Thị Thu"),
     ]
     for username, role, scope, full_name in logins:
-        user = user_role_grant(username=username, role=role, organization=scope, password=None)
-        # Django's fields: first_name the given name, last_name the family and middle names; pages
-        # show them in the Vietnamese order, family name first.
-        last, _, first = full_name.rpartition(" ")
-        if not user.has_usable_password() or (user.first_name, user.last_name) != (first, last):
-            user.first_name, user.last_name = first, last
-            if not user.has_usable_password():
-                user.set_password(DEMO_PASSWORD)
-            user.save()
+        demo_login(username=username, role=role, scope=scope, full_name=full_name)
     return [(username, DEMO_PASSWORD, role, scope.name) for username, role, scope, _name in logins]
+
+
+def demo_login(*, username: str, role: str, scope: Organization, full_name: str):
+    """A demo user with its role, name and the printed password (a password changed since is kept)."""
+    user = user_role_grant(username=username, role=role, organization=scope, password=None)
+    # Django's fields: first_name the given name, last_name the family and middle names; pages
+    # show them in the Vietnamese order, family name first.
+    last, _, first = full_name.rpartition(" ")
+    if not user.has_usable_password() or (user.first_name, user.last_name) != (first, last):
+        user.first_name, user.last_name = first, last
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user

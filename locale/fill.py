@@ -67,10 +67,17 @@ def fill(locale, translations):
     return missing
 
 
+def compile_scripts_catalog():
+    """The admin scripts' catalog (djangojs.po) is kept by hand, outside makemessages: compile it only."""
+    for po_path in LOCALE.glob("*/LC_MESSAGES/djangojs.po"):
+        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
 def main(argv):
     translations = load_translations(argv)
     missing = fill("vi", translations)
     fill("en", translations)
+    compile_scripts_catalog()
     for msgid in missing:
         print(f"vi: untranslated: {msgid!r}")
     print(f"catalogs written; {len(missing)} Vietnamese entries still untranslated")

@@ -63,6 +63,7 @@ class TargetInline(ClosedPlanReadOnly, admin.TabularInline):
 class PlanAdmin(ClosedPlanReadOnly, LargeTableAdmin):
     list_display = ["organization", "year", "number", "issued_on", "state", "lead"]
     list_filter = ["state", year_filter()]
+    search_numbers = ["number", "candidate__decision_number"]
     list_select_related = ["organization", "lead"]
     raw_id_fields = ["candidate", "organization", "lead", "adopted_by", "updated_by"]
     inlines = [TargetInline]

@@ -41,6 +41,7 @@ RUN_RECORD = "a background run's own record (cells.Run is the job's log, not tra
 SOURCE_WRITERS = {
     "cells.audit:audit_bulk": (EXEMPT, "the change log's own writes"),
     "cells.demo_meetings:build": ("load_demo",),
+    "cells.demo_2026:build": ("load_demo",),
     "cells.importing.writes:_apply_batch": ("import_organizations",),
     "cells.meeting_import:_write_chunk": ("import_meetings",),
     "cells.meeting_services:meeting_reminders_send.record": ("meeting_reminders_task",),

@@ -267,10 +267,11 @@ VANLANG_DEMO_BUILDERS = [
     "cells.demo.build",
     "cells.demo_meetings.build",
     "assessments.demo.build",
+    "cells.demo_2026.build",
     "plans.demo_candidates.build",
 ]
 # Consolidation plans of the story; after the classification builders (it needs their years).
-VANLANG_DEMO_BUILDERS.append("plans.demo.build")
+VANLANG_DEMO_BUILDERS += ["plans.demo.build", "plans.demo_2026.build"]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -82,7 +82,13 @@ class Admission(models.Model):
                 violation_error_message=_("The ceremony cannot come before the admission decision."),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "decision_date"], name="cells_admission_org_dec_idx")]
+        indexes = [
+            models.Index(fields=["organization", "decision_date"], name="cells_admission_org_dec_idx"),
+            # The admin finds a decision by its number, typed from its start (LIKE '35-QĐ%').
+            models.Index(
+                fields=["decision_number"], name="cells_admission_number_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self):
         # No name: the string lands in audit log entries, which auditors read.

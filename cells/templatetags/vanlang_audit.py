@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cells.audit import action_label, actor_text, change_rows, entry_reason
+from cells.audit import RelatedNames, action_label, actor_text, change_rows, entry_reason
 
 register = template.Library()
 
@@ -31,5 +31,11 @@ def audit_reason(entry):
 
 
 @register.simple_tag
-def audit_changes(entry):
-    return render_to_string("admin/_vanlang_changes.html", {"rows": change_rows(entry)})
+def audit_related_names(entries):
+    """The names of what a page of entries refers to, read once for the page."""
+    return RelatedNames(list(entries))
+
+
+@register.simple_tag
+def audit_changes(entry, names=None):
+    return render_to_string("admin/_vanlang_changes.html", {"rows": change_rows(entry, names=names)})

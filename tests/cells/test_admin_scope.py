@@ -6,6 +6,7 @@ import json
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -143,3 +144,48 @@ def test_what_belongs_to_no_unit_is_read_by_the_auditors_of_a_whole_tree(client,
     assert client.get(admin_url(JobRun, "change", district.pk)).status_code == 200
     client.force_login(make_user("kiemtra.tinh", "auditor", tree.province))
     assert client.get(admin_url(JobRun, "change", everywhere.pk)).status_code == 200
+
+
+def test_schedules_and_groups_are_for_superusers_only(client, tree, records):
+    """Celery-beat schedules and permission groups sit in no unit: even the auditor of a whole tree finds
+    neither their pages nor their changes in the change log; a superuser reads both."""
+    from django.contrib.auth.models import Group
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    every_night = CrontabSchedule.objects.create(minute="0", hour="2")
+    task = PeriodicTask.objects.create(name="Gửi nhắc việc", task="plans.tasks.send_reminders", crontab=every_night)
+    group = Group.objects.create(name="Ban Tổ chức")
+    auditor = make_user("kiemtra.tinh", "auditor", tree.province)
+    client.force_login(auditor)
+
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/django_celery_beat/" not in index and "/auth/group/" not in index
+    for obj in (task, every_night, group):
+        assert client.get(admin_url(type(obj), "changelist")).status_code == 403, obj
+        assert client.get(admin_url(type(obj), "change", obj.pk)).status_code == 403, obj
+    changelist = client.get(admin_url(LogEntry, "changelist")).content.decode()
+    for entry in LogEntry.objects.filter(object_pk__in=[str(task.pk), str(every_night.pk), str(group.pk)]):
+        if entry.content_type.model_class() in (PeriodicTask, CrontabSchedule, Group):
+            assert client.get(admin_url(LogEntry, "change", entry.pk)).status_code == 404
+    assert "Gửi nhắc việc" not in changelist and "Ban Tổ chức" not in changelist
+    assert "Gia Miễn" in changelist  # the tree's own changes are still there
+    export = client.get(reverse("admin:auditlog_logentry_export")).content
+    text = json.dumps([[c.value for c in row] for row in load_workbook(io.BytesIO(export)).active.iter_rows()])
+    assert "Gửi nhắc việc" not in text and "Ban Tổ chức" not in text
+
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "Mật-khẩu-2018"))
+    changelist = client.get(admin_url(LogEntry, "changelist")).content.decode()
+    assert "Gửi nhắc việc" in changelist and "Ban Tổ chức" in changelist
+    assert client.get(admin_url(PeriodicTask, "change", task.pk)).status_code == 200
+
+
+def test_a_moved_unit_reads_with_the_names_of_its_parents(client, tree, auditor):
+    tree.a1.parent = tree.b
+    tree.a1.save()
+    client.force_login(auditor)
+    moved_to = f"Đảng bộ xã Tân Mỹ (D-B) [#{tree.b.pk}]"
+    history = client.get(admin_url(Organization, "auditlog", tree.a1.pk)).content.decode()
+    assert f"Đảng bộ xã Gia Miễn (D-A) [#{tree.a.pk}]" in history and moved_to in history
+    export = client.get(reverse("admin:auditlog_logentry_export"), {"to-chuc": tree.b.pk})
+    rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()]
+    assert any(row[8] == moved_to for row in rows)  # the "after" column

@@ -75,3 +75,40 @@ def test_text_lines(tree, alice):
 def test_bad_arguments_are_refused_with_a_message(tree, args, message):
     with pytest.raises(CommandError, match=message):
         export(*args)
+
+
+def moved(cell, parent):
+    cell.parent = parent
+    cell.save()
+    return LogEntry.objects.get_for_object(cell).filter(action=LogEntry.Action.UPDATE).latest("pk")
+
+
+def test_a_reference_is_printed_with_the_name_of_what_it_points_at(tree):
+    entry = moved(tree.a1, tree.b)
+    entries = json.loads(export("--json"))
+    record = next(e for e in entries if e["object"] == "D-A-1" and e["action"] == "update")
+    assert record["changes"]["parent"] == [
+        f"Đảng bộ xã Gia Miễn (D-A) [#{tree.a.pk}]",
+        f"Đảng bộ xã Tân Mỹ (D-B) [#{tree.b.pk}]",
+    ]
+    entry.changes = {"parent": ["987654", str(tree.b.pk)]}  # a row that no longer exists: its key
+    entry.save(update_fields=["changes"])
+    text = export("--org", "D")
+    assert f"parent: #987654 → Đảng bộ xã Tân Mỹ (D-B) [#{tree.b.pk}]" in text
+
+
+def test_names_are_read_in_bulk_whatever_the_number_of_entries(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_the_export():
+        with CaptureQueriesContext(connection) as queries:
+            export("--json")
+        return len(queries)
+
+    moved(tree.a1, tree.b)
+    few = queries_of_the_export()
+    for cell in (tree.a2, tree.y1):
+        moved(cell, tree.b)
+    moved(tree.y, tree.d)
+    assert queries_of_the_export() == few  # the entries, then one query for the organizations they name

@@ -7,10 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Classification, Level
-from tests.cells.factories import make_meeting
+from tests.cells.factories import make_admission, make_meeting
 
 CLASSIFICATIONS = "/quan-tri/assessments/classification/"
 MEETINGS = "/quan-tri/cells/meeting/"
+ADMISSIONS = "/quan-tri/cells/admission/"
+PLANS = "/quan-tri/plans/plan/"
 
 
 def classify(organization, year, level=Level.GOOD):
@@ -74,3 +76,39 @@ def test_the_trigram_indexes_exist_on_postgresql_only(db):
         assert trigram <= names
     else:
         assert not trigram & names and "name_folded" in indexes
+
+
+def test_plans_and_decisions_are_found_by_their_number(client, tree, auditor):
+    from tests.plans.factories import make_plan
+
+    plan_a = make_plan(tree.a)  # 45-KH/HU, decided by 12-QĐ/HU
+    plan_b = make_plan(tree.b)
+    type(plan_b).objects.filter(pk=plan_b.pk).update(number="46-KH/HU")
+    type(plan_b.candidate).objects.filter(pk=plan_b.candidate_id).update(decision_number="13-QĐ/HU")
+    decided = classify(tree.a, 2018)
+    Classification.objects.filter(pk=decided.pk).update(decision_number="35-QĐ/HU")
+    classify(tree.b, 2018)
+    admitted = make_admission(tree.a1, decision_number="101-QĐ/ĐU")
+    make_admission(tree.b1, name="Hoàng Văn Tú", decision_number="102-QĐ/ĐU")
+    client.force_login(auditor)
+
+    assert listed(client.get(PLANS, {"q": "45-KH/HU"})) == [plan_a]
+    assert listed(client.get(PLANS, {"q": "Số 46-kh"})) == [plan_b]  # typed with "Số", in small letters
+    assert listed(client.get(PLANS, {"q": "13-QĐ/HU"})) == [plan_b]  # the standing committee's decision
+    assert listed(client.get(PLANS, {"q": "gia mien"})) == [plan_a]  # names still fold
+    assert listed(client.get(CLASSIFICATIONS, {"q": "số 35-QĐ/HU"})) == [decided]
+    assert listed(client.get(ADMISSIONS, {"q": "101-QĐ"})) == [admitted]
+    assert listed(client.get(PLANS, {"q": "99-KH/HU"})) == []
+
+
+def test_admissions_search_folded_names_and_filter_by_fixed_years(client, tree, auditor):
+    old = make_admission(tree.b1, decision=datetime.date(2017, 5, 2))
+    new = make_admission(tree.b1, name="Hoàng Văn Tú", decision=datetime.date(2018, 8, 20))
+    make_admission(tree.a1)
+    client.force_login(auditor)
+    assert listed(client.get(ADMISSIONS, {"q": "po cai"})) == [new, old]  # "Pò Cại", newest entry first
+    assert listed(client.get(ADMISSIONS, {"decision_date": "2017"})) == [old]
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(ADMISSIONS)
+    assert page.status_code == 200 and page.context["cl"].date_hierarchy is None
+    assert not any("DISTINCT" in q["sql"].upper() for q in queries if '"cells_admission"' in q["sql"])

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cells.audit import entries_within, entry_record
+from cells.audit import entries_within, entry_record, with_related_names
 from cells.models import Organization
 
 
@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 raise CommandError(_("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": since}) from None
             start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
             entries = entries.filter(timestamp__gte=start)
-        records = (entry_record(entry) for entry in entries.iterator(chunk_size=2000))
+        # A reference (a unit's parent, a plan's lead) is printed with the name of what it points at.
+        records = (entry_record(entry, names) for entry, names in with_related_names(entries.iterator(chunk_size=2000)))
         if options["json"]:
             self._write_json(records)
             return
