@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0003_badinput_text_limits'),
-        ('cells', '0014_polish_decision_number_search'),
+        ('cells', '0016_polish_decision_number_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
