@@ -273,6 +273,8 @@ QUERIES = {
     # 5 the totals, 6 count of the units, 7 the page of units with quota, admitted, last admission
     "phat-trien-dang": 7,
 }
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_assert_num_queries, kind):
     client.force_login(alice)
