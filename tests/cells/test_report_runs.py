@@ -148,8 +148,8 @@ def test_old_files_are_deleted_daily_each_with_its_entry(tree, alice, settings, 
 
 
 def test_with_the_broker_down_the_button_answers_at_once_and_the_file_comes_when_it_is_back(
-    broker,
-    workers,
+    broker,  # noqa: F811
+    workers,  # noqa: F811
     tree,
     client,
     alice,
