@@ -20,14 +20,15 @@ from cells.runs import QUEUE_DOWN
 class ReportRunMixin:
     """For a ScopedMixin view whose POST asks for a report: record the run and follow it on its page."""
 
-    def report_start(self, *, report: str, scope, title: str, year: int | None = None, **params):
+    def report_start(self, *, report: str, scope, title: str, year: int | None = None, back_url: str = "", **params):
+        """`back_url`: the page the run's page leads back to; by default the address posted to."""
         run = report_run_start(
             report=report,
             scope=scope,
             year=year,
             user=self.request.user,
             title=title,
-            back_url=self.request.get_full_path(),
+            back_url=back_url or self.request.get_full_path(),
             **params,
         )
         run.refresh_from_db()

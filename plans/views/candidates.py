@@ -102,7 +102,11 @@ class CandidateExportView(CandidateFilterMixin, ScopedMixin, SubmitOnceMixin, Re
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         filters = {name: str(data.get(name) or "") for name in ("q", "level", "status")}
         title = _("Consolidation candidates for %(year)s: %(scope)s") % {"year": year, "scope": self.scope.name}
-        return self.report_start(report="candidates", scope=self.scope, year=year, title=title, filters=filters)
+        query = request.GET.urlencode()
+        back_url = reverse("plans:candidates_year", kwargs={"year": year}) + (f"?{query}" if query else "")
+        return self.report_start(
+            report="candidates", scope=self.scope, year=year, title=title, filters=filters, back_url=back_url
+        )
 
 
 class CandidateRunView(ScopedMixin, View):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -367,7 +368,12 @@ class PlanPdfView(PlanMixin, SubmitOnceMixin, ReportRunMixin, TemplateView):
             "year": plan.year,
         }
         return self.report_start(
-            report="plan_pdf", scope=plan.organization, year=plan.year, title=title, plan_id=plan.pk
+            report="plan_pdf",
+            scope=plan.organization,
+            year=plan.year,
+            title=title,
+            plan_id=plan.pk,
+            back_url=reverse("plans:detail", kwargs={"plan_id": plan.pk}),
         )
 
 

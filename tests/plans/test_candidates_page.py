@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
-from cells.models import Organization
+from cells.models import Organization, Run
 from plans.models import Candidate, JobRun
 from plans.services.candidates import candidates_flag
 from tests.assessments.factories import classify
@@ -57,6 +57,8 @@ def test_excel_export_has_the_filtered_rows(client, alice, flagged, reports_at_o
     export = reverse("plans:candidates_export", kwargs={"year": 2019}) + "?level=complete"
     assert f'action="{export}"' in page
     response = report_download(client, export)
+    back = Run.objects.get(kind=Run.Kind.REPORT).params["back_url"]
+    assert back == url() + "?level=complete"  # the run's page leads back to the filtered list
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -108,6 +108,7 @@ def test_a_24_mb_plan_gets_its_pdf_from_a_run_on_a_real_worker(shared_media, cel
     run = report_run(client, reverse("plans:plan_pdf", kwargs={"plan_id": long_plan.pk}))
     page = client.get(reverse("cells:report_run", kwargs={"report_run_id": run.pk})).content.decode()
     assert 'id="run-bar"' in page and "Printable plan 45-KH/HU: Đảng bộ xã Gia Miễn 2018" in page
+    assert reverse("plans:detail", kwargs={"plan_id": long_plan.pk}) in page  # back to the plan
 
     deadline = time.monotonic() + 12 * 60  # WeasyPrint lays out ~800 pages: minutes on a busy machine
     while not run.finished and time.monotonic() < deadline:
