@@ -17,7 +17,6 @@ from django.views.generic import TemplateView, View
 
 from assessments.queries import latest_year
 from cells.access import Perm, ScopedMixin
-from cells.models import Organization
 from cells.once import SubmitOnceMixin
 from cells.views.meetings import year_or_404
 from cells.views.report_runs import ReportRunMixin
@@ -57,10 +56,7 @@ class ReportView(ScopedMixin, SubmitOnceMixin, ReportRunMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         kind = self.kind()
-        # The parent heads the printed document ("ĐẢNG BỘ TỈNH …" above the issuer): read with the unit.
-        organization = self.get_scoped_or_404(
-            Organization.objects.select_related("parent"), code=self.kwargs["org_code"]
-        )
+        organization = self.get_organization(self.kwargs["org_code"])
         year = year_or_404(self.kwargs["year"])
         report = kind.build(scope=organization, year=year)
         page = Paginator(report.rows, self.per_page).get_page(request.GET.get("page"))
