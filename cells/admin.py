@@ -11,7 +11,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from cells.audit import (
 from cells.models import Organization, UserRole
 from cells.paging import CappedCountPaginator
 from cells.queries import matching_organizations
+from cells.workbooks import xlsx_response
 
 
 class ChangeHistoryMixin(AuditlogHistoryAdminMixin):
@@ -305,12 +306,7 @@ class ChangeLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entries = self.get_changelist_instance(request).get_queryset(request)
-        content = change_log_workbook(entries.order_by("timestamp", "pk"))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="nhat-ky-thay-doi.xlsx"'
-        return response
+        return xlsx_response(change_log_workbook(entries.order_by("timestamp", "pk")), "nhat-ky-thay-doi.xlsx")
 
     @admin.display(description=_("time"), ordering="timestamp")
     def when(self, entry):

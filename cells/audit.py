@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cells.models import EntryOrganization, Organization, UserRole
+from cells.workbooks import text_cell
 
 BATCH_SIZE = 2000
 ACTIONS = {"create": LogEntry.Action.CREATE, "update": LogEntry.Action.UPDATE, "delete": LogEntry.Action.DELETE}
@@ -486,9 +487,10 @@ def change_log_workbook(entries) -> bytes:
     """The entries as an Excel sheet, one row per changed field (the entry's columns repeated)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Change log"))
+    # Every value through text_cell: a record named "=HYPERLINK(...)" is shown, never run.
     sheet.append(
-        [_("Time"), _("Organization"), _("Kind of record"), _("Record"), _("Change"), _("Made by"), _("Field"),
-         _("Before"), _("After"), _("Reason")]
+        [text_cell(sheet, title) for title in (_("Time"), _("Organization"), _("Kind of record"), _("Record"),
+         _("Change"), _("Made by"), _("Field"), _("Before"), _("After"), _("Reason"))]
     )  # fmt: skip
     for entry in entries.select_related("content_type", "actor").iterator(chunk_size=2000):
         head = [
@@ -500,7 +502,8 @@ def change_log_workbook(entries) -> bytes:
             actor_text(entry),
         ]
         for label, before, after in change_rows(entry, resolve=False) or [("", "", "")]:
-            sheet.append([*head, str(label), before, after, entry_reason(entry)])
+            values = [*head, str(label), before, after, entry_reason(entry)]
+            sheet.append([text_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

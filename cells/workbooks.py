@@ -44,6 +44,14 @@ def cell_value(value):
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))  # lazy translations included
 
 
+def text_cell(worksheet, value) -> WriteOnlyCell:
+    """A write-only cell holding `value` through `cell_value()`, a text always as text."""
+    cell = WriteOnlyCell(worksheet, value=cell_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+    return cell
+
+
 class WorkbookWriter:
     """One workbook of one or more tables, each on its own sheet."""
 
@@ -77,9 +85,7 @@ class WorkbookWriter:
         return count
 
     def _cell(self, worksheet, value, font=None, number_format=None, wrap=False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(worksheet, value=cell_value(value))
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+        cell = text_cell(worksheet, value)
         if font is not None:
             cell.font = font
         if number_format:

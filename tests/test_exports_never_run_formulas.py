@@ -76,3 +76,12 @@ def test_the_report_workbooks_show_formulas_as_text(client, tree, alice, hostile
     book = load_workbook(io.BytesIO(content))
     written = {cell.value for sheet in book for row in sheet.iter_rows() for cell in row if cell.data_type == "s"}
     assert set(HOSTILE_NAMES[0:2]) <= written, kind  # the two grassroots organizations, by name
+
+
+def test_the_change_log_workbook_shows_formulas_as_text(client, tree, auditor, hostile_names):
+    """The auditors' export of the change log (admin), whose rows name the records as they were written."""
+    client.force_login(auditor)
+    content = client.get(reverse("admin:auditlog_logentry_export")).content
+    assert formulas(content) == []
+    written = texts(content)
+    assert HOSTILE_NAMES[0] in written and HOSTILE_NAMES[1] in written
