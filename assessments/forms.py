@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, level_choices_for, row_problems
-from cells.forms.fields import DayField, DocumentNumberField
+from cells.forms.fields import DayField, DocumentNumberField, TextLimitsMixin
 from cells.text import NOTE_MAX
 
 
-class YearEntryForm(forms.Form):
+class YearEntryForm(TextLimitsMixin, forms.Form):
     """A whole year for one committee: a level (and score) per unit, checked together.
 
     Fields are named after the unit's primary key (`level_42`), so an error lands on its row.

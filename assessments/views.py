@@ -17,6 +17,7 @@ from assessments.services import classifications_write
 from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.lifespan import ended_notice
 from cells.models import Organization
+from cells.once import SubmitOnceMixin
 from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
 
 FIRST_YEAR = 2000
@@ -38,7 +39,7 @@ class YearIndexView(ScopedMixin, View):
         return redirect("assessments:year", org_code=self.scope.code, year=year)
 
 
-class YearView(ScopedMixin, TemplateView):
+class YearView(ScopedMixin, SubmitOnceMixin, TemplateView):
     """A scope's year in numbers: levels, good-or-above share, sectors, trend, changes, guideline."""
 
     permission = Perm.VIEW

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from cells.models import Organization, UserRole
 from cells.paging import CappedCountPaginator
 from cells.queries import matching_organizations
 from cells.text import document_number
+from cells.workbooks import xlsx_response
 
 # A document number as stored: digits, then a dash or a slash ("45-KH/HU", "12/QĐ"). Organization codes
 # start with letters ("VL-GM"), so a term is one or the other.
@@ -322,12 +323,7 @@ class ChangeLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entries = self.get_changelist_instance(request).get_queryset(request)
-        content = change_log_workbook(entries.order_by("timestamp", "pk"))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="nhat-ky-thay-doi.xlsx"'
-        return response
+        return xlsx_response(change_log_workbook(entries.order_by("timestamp", "pk")), "nhat-ky-thay-doi.xlsx")
 
     @admin.display(description=_("time"), ordering="timestamp")
     def when(self, entry):

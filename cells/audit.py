@@ -541,9 +541,10 @@ def change_log_workbook(entries) -> bytes:
     """The entries as an Excel sheet, one row per changed field (the entry's columns repeated)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Change log"))
+    # Every value through text_cell: a record named "=HYPERLINK(...)" is shown, never run.
     sheet.append(
-        [_("Time"), _("Organization"), _("Kind of record"), _("Record"), _("Change"), _("Made by"), _("Field"),
-         _("Before"), _("After"), _("Reason")]
+        [text_cell(sheet, title) for title in (_("Time"), _("Organization"), _("Kind of record"), _("Record"),
+         _("Change"), _("Made by"), _("Field"), _("Before"), _("After"), _("Reason"))]
     )  # fmt: skip
     for entry, names in with_related_names(entries.select_related("content_type", "actor").iterator(chunk_size=2000)):
         head = [

@@ -1,12 +1,15 @@
 """Excel exports of the compliance tables, through the shared writer (cells.workbooks).
 
-The tables' columns and rows are shared with the meeting report (plans.exports).
+A national scope lists 55,000 grassroots organizations and their 280,000 cells: the export is a
+background run (`compliance_file`, see cells.report_runs). The tables' columns and rows are shared
+with the meeting report (plans.exports).
 """
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from cells.workbooks import Column, WorkbookWriter, xlsx_response
+from cells.compliance import cell_compliance, grassroots_compliance
+from cells.report_runs import ReportOutput, rows_progress
+from cells.workbooks import Column, WorkbookWriter
 
 
 def _title(organization, year) -> str:
@@ -31,17 +34,6 @@ def cell_compliance_rows(cells):
                cell.with_guest]  # fmt: skip
 
 
-def cell_compliance_xlsx(*, organization, year, cells) -> HttpResponse:
-    writer = WorkbookWriter()
-    writer.add_table(
-        sheet=str(year),
-        title=_title(organization, year),
-        columns=cell_compliance_columns(),
-        rows=cell_compliance_rows(cells),
-    )
-    return xlsx_response(writer.content(), f"sinh-hoat-{organization.code}-{year}.xlsx")
-
-
 def grassroots_compliance_columns() -> list[Column]:
     return [
         Column(_("Code"), 18),
@@ -60,12 +52,17 @@ def grassroots_compliance_rows(groups):
         yield [group.code, group.name, regular, group.cell_count, low]
 
 
-def grassroots_compliance_xlsx(*, organization, year, groups) -> HttpResponse:
-    writer = WorkbookWriter()
-    writer.add_table(
-        sheet=str(year),
-        title=_title(organization, year),
-        columns=grassroots_compliance_columns(),
-        rows=grassroots_compliance_rows(groups),
-    )
-    return xlsx_response(writer.content(), f"sinh-hoat-{organization.code}-{year}.xlsx")
+def compliance_file(run, progress) -> ReportOutput:
+    """The compliance table of the run's unit and year as a workbook: per cell for a grassroots
+    organization (or a cell), per grassroots organization above."""
+    organization, year = run.scope, run.year
+    progress(5, _("Counting the meetings"))
+    if organization.is_cell or organization.is_grassroots:
+        units = cell_compliance(organization=organization, year=year)
+        columns, rows = cell_compliance_columns(), cell_compliance_rows(units)
+    else:
+        units = grassroots_compliance(organization=organization, year=year)
+        columns, rows = grassroots_compliance_columns(), grassroots_compliance_rows(units)
+    writer = WorkbookWriter(on_rows=rows_progress(progress, total=len(units), step=_("Writing the workbook")))
+    written = writer.add_table(sheet=str(year), title=_title(organization, year), columns=columns, rows=rows)
+    return ReportOutput(f"sinh-hoat-{organization.code}-{year}.xlsx", writer.content(), written)

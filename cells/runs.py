@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 # OperationalError; a refused or timed-out socket can surface as OSError.
 BROKER_ERRORS = (BrokerError, OSError, ConnectionError)
 LOCK_NAMESPACE = 7421  # first key of PostgreSQL's two-key advisory locks: "background runs"
+# Kinds whose runs may overlap: a report only reads, and each writes a file of its own.
+PARALLEL_KINDS = {Run.Kind.REPORT}
 
 # What a page says when the work it queued could not reach the queue.
 QUEUE_DOWN = gettext_lazy(
@@ -219,12 +221,12 @@ def run_command(
 
 @contextlib.contextmanager
 def _kind_lock(run: Run):
-    """Two runs of one kind never overlap (PostgreSQL advisory lock, held by this connection).
+    """Two runs of one kind never overlap (PostgreSQL advisory lock, held by this connection); reports may.
 
     The run keeps its heartbeat while it waits, and says what it waits for. SQLite writes one
     transaction at a time anyway.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or run.kind in PARALLEL_KINDS:
         yield
         return
     key = zlib.crc32(run.kind.encode()) & 0x7FFFFFFF

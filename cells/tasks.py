@@ -8,6 +8,7 @@ from cells.audit import acting_as_task
 from cells.import_uploads import organizations_import_work
 from cells.meeting_services import meeting_reminders_send, previous_month
 from cells.models import Run
+from cells.report_runs import report_files_forget, report_run_work
 from cells.runs import run_execute, runs_sweep, task_name
 
 REMINDER_TASK = "cells.meeting_reminders_send"
@@ -44,3 +45,21 @@ def runs_sweep_task() -> dict:
 def organizations_import_run(*, run_id: int) -> None:
     """An organization import confirmed on the import page; a second message for the run does nothing."""
     run_execute(run_id=run_id, work=organizations_import_work)
+
+
+# A national workbook (~290,000 rows) takes a few minutes; the broker's visibility timeout (15 min)
+# stays above the hard limit.
+@shared_task(name=task_name(Run.Kind.REPORT), time_limit=14 * 60, soft_time_limit=13 * 60)
+def report_run(*, run_id: int) -> None:
+    """A report or export asked for on its page; a second message for the run does nothing."""
+    run_execute(run_id=run_id, work=report_run_work)
+
+
+FORGET_TASK = "cells.report_files_forget"
+
+
+@shared_task(name=FORGET_TASK, time_limit=10 * 60, soft_time_limit=9 * 60)
+def report_files_forget_task() -> int:
+    """Daily (django-celery-beat, see migration 0015): delete report files older than the setting's days."""
+    with acting_as_task(FORGET_TASK):
+        return report_files_forget()

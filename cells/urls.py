@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cells.views import admissions, meetings, notifications, organizations, runs, watch
+from cells.views import admissions, meetings, notifications, organizations, report_runs, runs, watch
 
 app_name = "cells"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("nhap-to-chuc/", organizations.OrganizationImportView.as_view(), name="import"),
     path("nhap-to-chuc/lan/<id:run_id>/", organizations.OrganizationImportRunView.as_view(), name="import_run"),
     path("tien-trinh/<id:run_id>/", runs.RunStatusView.as_view(), name="run_status"),
+    # Reports and exports written in the background: the run's page, then its file
+    path("tep-xuat/<id:report_run_id>/", report_runs.ReportRunView.as_view(), name="report_run"),
+    path("tep-xuat/<id:report_run_id>/tai-ve/", report_runs.ReportDownloadView.as_view(), name="report_download"),
     path("to-chuc/<code:org_code>/", organizations.OrganizationDetailView.as_view(), name="detail"),
     path("to-chuc/<code:org_code>/nhanh/", organizations.ChildrenView.as_view(), name="children"),
     # Cell meetings

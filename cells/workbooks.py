@@ -6,7 +6,7 @@ Every value goes through `cell_value()`, the one place that decides what a cell 
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_ROW, HEADER_ROW = 1, 2
+PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,11 @@ def text_cell(worksheet, value) -> WriteOnlyCell:
 class WorkbookWriter:
     """One workbook of one or more tables, each on its own sheet."""
 
-    def __init__(self):
+    def __init__(self, *, on_rows: Callable[[int], None] | None = None):
+        """`on_rows(n)` is told every PROGRESS_EVERY rows how many rows the workbook holds so far."""
         self.workbook = Workbook(write_only=True)
+        self.on_rows = on_rows
+        self.written = 0
         self.title_font = Font(bold=True, size=13)
         self.header_font = Font(bold=True)
 
@@ -73,6 +77,9 @@ class WorkbookWriter:
             cells = [self._data_cell(worksheet, column, value) for column, value in zip(columns, row, strict=True)]
             worksheet.append(cells)
             count += 1
+            self.written += 1
+            if self.on_rows is not None and self.written % PROGRESS_EVERY == 0:
+                self.on_rows(self.written)
         last = get_column_letter(len(columns))
         worksheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(count, 1)}"
         return count

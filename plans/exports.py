@@ -15,7 +15,7 @@ from cells.models import Organization
 from cells.workbooks import Column, WorkbookWriter
 
 
-def candidates_workbook(*, candidates, history, year: int, scope) -> bytes:
+def candidates_workbook(*, candidates, history, year: int, scope, on_rows=None) -> bytes:
     columns = [
         Column(_("Code"), 16),
         Column(_("Organization"), 36),
@@ -43,7 +43,7 @@ def candidates_workbook(*, candidates, history, year: int, scope) -> bytes:
         ]
         for candidate in candidates
     )
-    writer = WorkbookWriter()
+    writer = WorkbookWriter(on_rows=on_rows)
     writer.add_table(
         sheet=_("Candidates %(year)s") % {"year": year},
         title=_("Consolidation candidates for %(year)s: %(scope)s") % {"year": year, "scope": scope.name},
@@ -70,10 +70,10 @@ def _figures_table(writer: WorkbookWriter, report, name, figures: list[tuple]):
     )
 
 
-def classification_workbook(report) -> bytes:
+def classification_workbook(report, on_rows=None) -> bytes:
     name = _("Classification of grassroots party organizations")
     summary = report.summary
-    writer = WorkbookWriter()
+    writer = WorkbookWriter(on_rows=on_rows)
     figures = [(level["label"], level["count"], level["share"]) for level in report.levels]
     figures += [
         (_("Classified (final results)"), summary["total"], None),
@@ -122,9 +122,9 @@ def classification_workbook(report) -> bytes:
     return writer.content()
 
 
-def consolidation_workbook(report) -> bytes:
+def consolidation_workbook(report, on_rows=None) -> bytes:
     name = _("Consolidation of grassroots party organizations")
-    writer = WorkbookWriter()
+    writer = WorkbookWriter(on_rows=on_rows)
     _figures_table(
         writer,
         report,
@@ -175,10 +175,10 @@ def consolidation_workbook(report) -> bytes:
     return writer.content()
 
 
-def meeting_workbook(report) -> bytes:
+def meeting_workbook(report, on_rows=None) -> bytes:
     name = _("Cell meetings")
     summary = report.summary
-    writer = WorkbookWriter()
+    writer = WorkbookWriter(on_rows=on_rows)
     if report.per_cell:
         figures = [
             (_("Cells"), summary["units"], None),
@@ -203,10 +203,10 @@ def meeting_workbook(report) -> bytes:
     return writer.content()
 
 
-def admission_workbook(report) -> bytes:
+def admission_workbook(report, on_rows=None) -> bytes:
     name = _("Party development")
     summary = report.summary
-    writer = WorkbookWriter()
+    writer = WorkbookWriter(on_rows=on_rows)
     _figures_table(
         writer,
         report,

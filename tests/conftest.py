@@ -194,6 +194,17 @@ def celery_worker(request, transactional_db):
         print(output)  # shown by pytest when the test fails
 
 
+@pytest.fixture
+def reports_at_once(settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+    """Report runs (tests/reports.py) sent as their request ends, as they would be when it commits
+    (the test's transaction never does), and run in the test's process; their files in tmp_path."""
+    from django.db import transaction
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
     """Tasks run in the test's own process, as in the embedded default, even when

@@ -56,6 +56,7 @@ SOURCE_WRITERS = {
     "cells.runs:run_progress": (EXEMPT, RUN_RECORD),
     "cells.runs:run_send": (EXEMPT, RUN_RECORD),
     "cells.once:SubmitOnceMixin.dispatch": (EXEMPT, "one-time tokens of create forms, like sessions"),
+    "cells.report_runs:report_files_forget": ("report_files",),
     "cells.notifications:notifications_send": (EXEMPT, "in-app copies of reminders and decisions, not tracked"),
     "cells.security.lockout:LockoutHandler.reset_user_attempts": (EXEMPT, "sign-in counters (django-axes)"),
     "cells.security.sessions:user_sessions_end": (EXEMPT, "sessions"),
@@ -346,6 +347,26 @@ def load_demo(ctx):
     return lambda: call_command("load_demo", stdout=ctx.out)
 
 
+def report_files(ctx):
+    """A report run writes its file (one row); the daily task deletes the files past their days."""
+    from django.test import override_settings
+
+    from cells.report_runs import report_run_start
+    from cells.tasks import report_files_forget_task, report_run
+
+    run = report_run_start(report="compliance", scope=ctx.tree.a, year=2018, user=ctx.alice, title="", back_url="")
+
+    def write():
+        with override_settings(MEDIA_ROOT=ctx.tmp_path):
+            report_run(run_id=run.pk)
+
+    def forget():
+        with override_settings(MEDIA_ROOT=ctx.tmp_path, VANLANG_REPORT_FILES_KEEP_DAYS=-1):
+            assert report_files_forget_task() == 1
+
+    return [write, forget]
+
+
 SCENARIOS = {
     scenario.__name__: scenario
     for scenario in (
@@ -368,6 +389,7 @@ SCENARIOS = {
         scheduled_candidate_job,
         grant_role,
         load_demo,
+        report_files,
     )
 }
 

@@ -329,3 +329,13 @@ if not DEBUG and SECRET_KEY == "dev-only-insecure-key-change-me-in-production":
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY: set it to a long random secret.")
+
+# Reports and exports that grow with the data are written by a background run (cells.report_runs):
+# each report's builder by name, so `cells` imports no other app. Their files are kept this many days.
+VANLANG_REPORT_BUILDERS = {
+    "compliance": "cells.exports.compliance_file",
+    "report": "plans.report_files.report_file",
+    "candidates": "plans.report_files.candidates_file",
+    "plan_pdf": "plans.report_files.plan_pdf_file",
+}
+VANLANG_REPORT_FILES_KEEP_DAYS = int(os.environ.get("VANLANG_REPORT_FILES_KEEP_DAYS", "7"))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.admission_rules import CERTIFICATE_VALID_YEARS, MAX_AGE, MIN_AGE, add_years, age_on
-from cells.forms.fields import DocumentNumberField, example_hint, use_day_inputs
+from cells.forms.fields import DocumentNumberField, TextLimitsMixin, example_hint, use_day_inputs
 from cells.models import Admission
 
 # The steps in the order they happen: each date must not precede the one before it.
@@ -19,7 +19,7 @@ STEP_ORDER = [
 ]
 
 
-class AdmissionForm(forms.ModelForm):
+class AdmissionForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Admission
         fields = [

@@ -1,4 +1,4 @@
-"""Inputs every form shares: dates typed as dd/mm/yyyy, party document numbers.
+"""Inputs every form shares: dates typed as dd/mm/yyyy, party document numbers, text limits.
 
 Dates are text inputs, not `type=date`: the browser's date picker follows the browser's
 locale (mm/dd/yyyy in many), while users read and write dd/mm/yyyy everywhere.
@@ -79,3 +79,21 @@ class DocumentNumberField(forms.CharField):
                 _("Write the document number as the party does, for example %(example)s.") % {"example": self.example},
                 code="document_number",
             )
+
+
+TOO_LONG = _(
+    "This text has %(show_value)s characters; at most %(limit_value)s are allowed. Shorten it, or keep the "
+    "details in a document of their own."
+)
+
+
+class TextLimitsMixin:
+    """Every text field with a maximum length (cells.text: NOTE_MAX, SECTION_MAX) refuses a longer text
+    with a message that says how long it is and what to do, in the user's language (Django's own
+    message has no Vietnamese). Put it first among a form's bases; fields added in `__init__` count too."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = TOO_LONG
+        super().full_clean()

@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cells.forms.fields import use_day_inputs
+from cells.forms.fields import TextLimitsMixin, use_day_inputs
 from cells.models import Absentee, Meeting
 from cells.uploads import check_scan
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(TextLimitsMixin, forms.ModelForm):
     """Hard rules are errors here; soft rules are warnings (`cells.meeting_services.meeting_warnings`)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

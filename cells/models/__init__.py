@@ -6,6 +6,7 @@ from cells.models.meetings import Absentee, Meeting, MeetingReminder
 from cells.models.notifications import Notification
 from cells.models.once import AnsweredPost
 from cells.models.organizations import Organization, UserRole
+from cells.models.report_files import ReportFile
 from cells.models.runs import Run
 from cells.models.security import SecurityEvent
 from cells.models.tree import PATH_SEPARATOR
@@ -21,6 +22,7 @@ __all__ = [
     "MeetingReminder",
     "Notification",
     "Organization",
+    "ReportFile",
     "Run",
     "SecurityEvent",
     "UserRole",

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
-from cells.compliance import GroupedCompliance, cell_compliance, grassroots_compliance
-from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
+from cells.compliance import GroupedCompliance, cell_compliance
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
 from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
@@ -23,6 +22,7 @@ from cells.paging import NextPagePaginator
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 from cells.versions import ConflictError
+from cells.views.report_runs import ReportRunMixin
 
 
 class PersonalDataMixin:
@@ -199,23 +199,21 @@ class MeetingScanView(ScopedMixin, View):
         return response
 
 
-class ComplianceView(ScopedMixin, TemplateView):
-    """A unit's meetings in a year: per cell for a grassroots organization, per grassroots organization above."""
+class ComplianceView(ScopedMixin, SubmitOnceMixin, ReportRunMixin, TemplateView):
+    """A unit's meetings in a year: per cell for a grassroots organization, per grassroots organization above.
+
+    Its Excel file is a background run (a national scope lists 55,000 organizations): the button posts.
+    """
 
     permission = Perm.VIEW
     template_name = "cells/meeting_compliance.html"
     per_page = 100
 
-    def render_to_response(self, context, **kwargs):
-        if self.request.GET.get("xuat") == "xlsx":
-            if "cells" in context:
-                return cell_compliance_xlsx(
-                    organization=context["organization"], year=context["year"], cells=context["cells"]
-                )
-            return grassroots_compliance_xlsx(
-                organization=context["organization"], year=context["year"], groups=context["groups"]
-            )
-        return super().render_to_response(context, **kwargs)
+    def post(self, request, org_code, year):
+        organization = self.get_organization(org_code)
+        year = year_or_404(year)
+        title = _("Cell meetings in %(year)s: %(scope)s") % {"year": year, "scope": organization.name}
+        return self.report_start(report="compliance", scope=organization, year=year, title=title)
 
     def get_context_data(self, **kwargs):
         organization = self.get_organization(self.kwargs["org_code"])
@@ -233,8 +231,6 @@ class ComplianceView(ScopedMixin, TemplateView):
                 no_records_count=sum(1 for cell in cells if not cell.has_records),
                 low_count=sum(1 for cell in cells if cell.low),
             )
-        elif self.request.GET.get("xuat") == "xlsx":
-            context["groups"] = grassroots_compliance(organization=organization, year=year)
         else:
             # Grouped, counted and paged by the database: a national scope has 55,000 groups.
             grouped = GroupedCompliance(organization=organization, year=year)

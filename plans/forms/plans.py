@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Level
-from cells.forms.fields import DayField, DocumentNumberField, example_hint, use_day_inputs
+from cells.forms.fields import DayField, DocumentNumberField, TextLimitsMixin, example_hint, use_day_inputs
 from cells.models import Organization
 from cells.text import NOTE_MAX
 from cells.uploads import check_attachment
@@ -26,7 +26,7 @@ class StandingMemberField(forms.ModelChoiceField):
         return user_label(obj)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextLimitsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -60,7 +60,7 @@ class DecisionForm(forms.Form):
         return date
 
 
-class ManualSelectionForm(forms.Form):
+class ManualSelectionForm(TextLimitsMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Grassroots organization"), queryset=Organization.objects.none())
     year = forms.IntegerField(label=_("Year of support"), min_value=1990, max_value=2100)
     reason = forms.CharField(label=_("Reason"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
@@ -82,7 +82,7 @@ class ManualSelectionForm(forms.Form):
         return data
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(TextLimitsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -110,7 +110,7 @@ class PlanForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class TargetForm(forms.Form):
+class TargetForm(TextLimitsMixin, forms.Form):
     """One target row. Targets are saved as a whole list with the plan, so rows carry no ids:
     a row another editor removed meanwhile cannot make the form fail."""
 
@@ -184,7 +184,7 @@ def targets_from(formset) -> list[dict]:
     ]
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(TextLimitsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -213,7 +213,7 @@ class TaskForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
-class ProgressReportForm(forms.ModelForm):
+class ProgressReportForm(TextLimitsMixin, forms.ModelForm):
     done = forms.BooleanField(
         label=_("This is the final report: the task is done"),
         required=False,

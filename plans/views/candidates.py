@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
+from cells.once import SubmitOnceMixin
 from cells.params import parse_year
 from cells.runs import QUEUE_DOWN, run_status
-from cells.workbooks import xlsx_response
-from plans.exports import candidates_workbook
+from cells.views.report_runs import ReportRunMixin
 from plans.forms.candidates import CandidateFilterForm, ScheduleForm
 from plans.models import JobRun
 from plans.queries import candidates as queries
@@ -55,7 +55,7 @@ class CandidateFilterMixin:
         return form, candidates
 
 
-class CandidateListView(CandidateFilterMixin, ScopedMixin, TemplateView):
+class CandidateListView(CandidateFilterMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
     permission = Perm.VIEW
     template_name = "plans/candidate_list.html"
     per_page = 100
@@ -91,19 +91,22 @@ class CandidateListView(CandidateFilterMixin, ScopedMixin, TemplateView):
         )
 
 
-class CandidateExportView(CandidateFilterMixin, ScopedMixin, View):
+class CandidateExportView(CandidateFilterMixin, ScopedMixin, SubmitOnceMixin, ReportRunMixin, View):
+    """The year's candidates as filtered on the page, as a workbook written by a background run."""
+
     permission = Perm.VIEW
 
-    def get(self, request, year):
+    def post(self, request, year):
         year = _support_year(year)
-        _form, candidates = self.filtered(year)
-        content = candidates_workbook(
-            candidates=candidates,
-            history=queries.level_history(scope=self.scope, year=year),
-            year=year,
-            scope=self.scope,
+        form, _candidates = self.filtered(year)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        filters = {name: str(data.get(name) or "") for name in ("q", "level", "status")}
+        title = _("Consolidation candidates for %(year)s: %(scope)s") % {"year": year, "scope": self.scope.name}
+        query = request.GET.urlencode()
+        back_url = reverse("plans:candidates_year", kwargs={"year": year}) + (f"?{query}" if query else "")
+        return self.report_start(
+            report="candidates", scope=self.scope, year=year, title=title, filters=filters, back_url=back_url
         )
-        return xlsx_response(content, f"ung-vien-cung-co-{year}.xlsx")
 
 
 class CandidateRunView(ScopedMixin, View):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -18,6 +19,7 @@ from cells.models import Organization, UserRole
 from cells.once import SubmitOnceMixin
 from cells.paging import KnownCountPaginator
 from cells.params import parse_int
+from cells.views.report_runs import ReportRunMixin
 from plans.actuals import plan_actuals
 from plans.forms.plans import (
     DecisionForm,
@@ -33,6 +35,7 @@ from plans.pdf import PdfUnavailable, place_name, plan_pdf
 from plans.people import person_name
 from plans.queries.home import selected_without_plan
 from plans.queries.plans import consolidation_rows, consolidation_share, plans_in, plans_with_levels, tasks_with_urgency
+from plans.report_files import PLAN_PDF_INLINE_MAX, plan_pdf_name, plan_text_size
 from plans.services import plans as services
 
 Role = UserRole.Role
@@ -336,19 +339,42 @@ class PlanTransitionView(PlanMixin, View):
         return redirect("plans:detail", plan_id=plan.pk)
 
 
-class PlanPdfView(PlanMixin, View):
+class PlanPdfView(PlanMixin, SubmitOnceMixin, ReportRunMixin, TemplateView):
+    """The printable plan. A plan of up to PLAN_PDF_INLINE_MAX characters prints at once; a longer
+    one (text written before the forms had limits, or many tasks) is printed by a background run:
+    the page offers the button, whose run's page then offers the file."""
+
     permission = Perm.VIEW
+    template_name = "plans/plan_pdf_long.html"
 
     def get(self, request, *args, **kwargs):
         plan = self.get_plan()
+        size = plan_text_size(plan.pk)
+        if size > PLAN_PDF_INLINE_MAX:
+            return self.render_to_response(self.get_context_data(plan=plan, size=size))
         try:
             content = plan_pdf(plan)
         except PdfUnavailable as error:
             return render(request, "plans/plan_pdf_unavailable.html", {"plan": plan, "detail": str(error)}, status=503)
         response = HttpResponse(content, content_type="application/pdf")
-        filename = f"ke-hoach-{plan.organization.code}-{plan.year}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        response["Content-Disposition"] = f'inline; filename="{plan_pdf_name(plan)}"'
         return response
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        title = _("Printable plan %(number)s: %(unit)s %(year)s") % {
+            "number": plan.number,
+            "unit": plan.organization.name,
+            "year": plan.year,
+        }
+        return self.report_start(
+            report="plan_pdf",
+            scope=plan.organization,
+            year=plan.year,
+            title=title,
+            plan_id=plan.pk,
+            back_url=reverse("plans:detail", kwargs={"plan_id": plan.pk}),
+        )
 
 
 class ConsolidationView(ScopedMixin, TemplateView):

@@ -30,3 +30,17 @@ OUTSIDER_KWARGS.update(
         "year": (lambda tree: 2018, False),
     }
 )
+
+
+def _report_run(tree):
+    """A finished report run of commune A with its file's record (the file itself need not exist)."""
+    from cells.models import ReportFile, Run
+
+    run = Run.objects.create(kind=Run.Kind.REPORT, scope=tree.a, year=2018, state=Run.State.DONE, progress=100)
+    ReportFile.objects.create(
+        run=run, organization=tree.a, name="sinh-hoat-D-A-2018.xlsx", file="reports/x.xlsx", size=1
+    )
+    return run.pk
+
+
+OUTSIDER_KWARGS["report_run_id"] = (_report_run, True)

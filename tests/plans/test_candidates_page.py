@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
-from cells.models import Organization
+from cells.models import Organization, Run
 from plans.models import Candidate, JobRun
 from plans.services.candidates import candidates_flag
 from tests.assessments.factories import classify
@@ -48,9 +48,17 @@ def test_filters(client, alice, flagged):
     assert "candidate-D-A" in body and "candidate-D-B" not in body
 
 
-def test_excel_export_has_the_filtered_rows(client, alice, flagged):
+def test_excel_export_has_the_filtered_rows(client, alice, flagged, reports_at_once):
+    from tests.reports import report_download
+
     client.force_login(alice)
-    response = client.get(reverse("plans:candidates_export", kwargs={"year": 2019}), {"level": "complete"})
+    # The page's button posts to the export with the page's filters in its address.
+    page = client.get(url(), {"level": "complete"}).content.decode()
+    export = reverse("plans:candidates_export", kwargs={"year": 2019}) + "?level=complete"
+    assert f'action="{export}"' in page
+    response = report_download(client, export)
+    back = Run.objects.get(kind=Run.Kind.REPORT).params["back_url"]
+    assert back == url() + "?level=complete"  # the run's page leads back to the filtered list
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -6,18 +6,22 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessments.models import Classification
-from cells.models import AdmissionQuota, Organization
+from cells.models import AdmissionQuota, Organization, Run
 from tests.assessments.factories import classify
 from tests.cells.factories import make_admission, make_meeting
 from tests.conftest import make_org
 from tests.plans.factories import make_plan
+from tests.reports import report_download, report_run
 
 KINDS = ["xep-loai", "cung-co", "sinh-hoat", "phat-trien-dang"]
+pytestmark = pytest.mark.usefixtures("reports_at_once")
 
 
 def url(org, year, kind, **query):
@@ -67,7 +71,7 @@ def test_the_demo_2018_classification_reads_49_of_53_in_every_format(canbo, demo
     screen = canbo.get(url(demo, 2018, "xep-loai")).content.decode()
     assert "49/53 = 92,45%" in screen
 
-    book = workbook(canbo.get(url(demo, 2018, "xep-loai", format="xlsx")))
+    book = workbook(report_download(canbo, url(demo, 2018, "xep-loai"), format="xlsx"))
     summary = book["Tổng hợp"]
     assert_table_layout(summary, "Xếp loại chất lượng tổ chức cơ sở đảng năm 2018: Đảng bộ huyện Văn Lãng")
     figures = {row[0]: row[1:] for row in rows_of(summary)[2:]}
@@ -86,7 +90,7 @@ def test_the_demo_2018_classification_reads_49_of_53_in_every_format(canbo, demo
     sectors = rows_of(book["Theo loại hình"])[2:]
     assert sum(row[5] for row in sectors) == 53
 
-    text = pdf_text(canbo.get(url(demo, 2018, "xep-loai", format="pdf")))
+    text = pdf_text(report_download(canbo, url(demo, 2018, "xep-loai"), format="pdf"))
     for expected in [
         "ĐẢNG BỘ TỈNH LẠNG SƠN",
         "HUYỆN ỦY VĂN LÃNG",
@@ -107,7 +111,7 @@ def test_the_demo_consolidation_2018_shows_tan_my_improved(canbo, demo):
     screen = canbo.get(url(demo, 2018, "cung-co")).content.decode()
     assert "Đảng bộ xã Tân Mỹ" in screen and "1/1 = 100,00%" in screen
 
-    book = workbook(canbo.get(url(demo, 2018, "cung-co", format="xlsx")))
+    book = workbook(report_download(canbo, url(demo, 2018, "cung-co"), format="xlsx"))
     assert_table_layout(book["Tổng hợp"], "Củng cố tổ chức cơ sở đảng năm 2018")
     figures = {row[0]: row[1:] for row in rows_of(book["Tổng hợp"])[2:]}
     assert figures["Được chọn để củng cố"][0] == 1 and figures["Tiến bộ"][0] == 1
@@ -116,7 +120,7 @@ def test_the_demo_consolidation_2018_shows_tan_my_improved(canbo, demo):
     assert tan_my[2] == "Hoàn thành nhiệm vụ" and tan_my[9] == "Hoàn thành tốt nhiệm vụ" and tan_my[10] == "Tiến bộ"
     assert isinstance(tan_my[6], datetime.datetime)  # the decision date is a date cell
 
-    text = pdf_text(canbo.get(url(demo, 2018, "cung-co", format="pdf")))
+    text = pdf_text(report_download(canbo, url(demo, 2018, "cung-co"), format="pdf"))
     assert "Kết quả củng cố, kiện toàn tổ chức cơ sở đảng năm 2018" in text
     assert "Đảng bộ xã Tân Mỹ" in text and "1/1 = 100,00%" in text
 
@@ -128,14 +132,14 @@ def test_the_demo_meeting_report_reads_the_cells_of_gia_mien(canbo, demo):
     screen = canbo.get(url(demo, year, "sinh-hoat")).content.decode()
     assert "Đảng bộ xã Gia Miễn" in screen
 
-    book = workbook(canbo.get(url(demo, year, "sinh-hoat", format="xlsx")))
+    book = workbook(report_download(canbo, url(demo, year, "sinh-hoat"), format="xlsx"))
     assert_table_layout(book["Danh sách"], "Sinh hoạt chi bộ năm 2017")
     row = next(row for row in rows_of(book["Danh sách"])[2:] if row[1] == "Đảng bộ xã Gia Miễn")
     assert row[3] == 16  # its 16 cells, a number cell
-    text = pdf_text(canbo.get(url(demo, year, "sinh-hoat", format="pdf")))
+    text = pdf_text(report_download(canbo, url(demo, year, "sinh-hoat"), format="pdf"))
     assert "Tình hình sinh hoạt chi bộ năm 2017" in text and "Đảng bộ xã Gia Miễn" in text
 
-    cells = workbook(canbo.get(url(gia_mien, year, "sinh-hoat", format="xlsx")))
+    cells = workbook(report_download(canbo, url(gia_mien, year, "sinh-hoat"), format="xlsx"))
     names = [row[1] for row in rows_of(cells["Danh sách"])[2:]]
     assert len(names) == 16 and "Chi bộ Nặm Bao" in names
 
@@ -146,15 +150,15 @@ def test_the_demo_party_development_counts_tan_my_admissions_against_quotas(canb
     screen = canbo.get(url(tan_my, 2018, "phat-trien-dang")).content.decode()
     assert "3/3 = 100,00%" in screen and "Chi bộ Pò Cại" in screen
 
-    book = workbook(canbo.get(url(tan_my, 2018, "phat-trien-dang", format="xlsx")))
+    book = workbook(report_download(canbo, url(tan_my, 2018, "phat-trien-dang"), format="xlsx"))
     assert_table_layout(book["Danh sách"], "Phát triển đảng viên năm 2018: Đảng bộ xã Tân Mỹ")
     po_cai = next(row for row in rows_of(book["Danh sách"])[2:] if row[1] == "Chi bộ Pò Cại")
     assert po_cai[3:5] == (1, 1) and isinstance(po_cai[5], datetime.datetime)
-    district = workbook(canbo.get(url(demo, 2018, "phat-trien-dang", format="xlsx")))
+    district = workbook(report_download(canbo, url(demo, 2018, "phat-trien-dang"), format="xlsx"))
     row = next(row for row in rows_of(district["Danh sách"])[2:] if row[1] == "Đảng bộ xã Tân Mỹ")
     assert row[4] == 3  # its cells' admissions, counted for the grassroots organization
 
-    text = pdf_text(canbo.get(url(tan_my, 2018, "phat-trien-dang", format="pdf")))
+    text = pdf_text(report_download(canbo, url(tan_my, 2018, "phat-trien-dang"), format="pdf"))
     assert "Kết quả kết nạp đảng viên năm 2018" in text and "ĐẢNG ỦY XÃ TÂN MỸ" in text and "Chi bộ Pò Cại" in text
 
 
@@ -171,7 +175,7 @@ def test_reports_count_final_results_of_units_active_in_the_year(client, tree, a
     body = client.get(url(tree.d, 2018, "xep-loai")).content.decode()
     assert "1/1 = 100.00%" in body
     assert "Đã Giải Thể" not in body and "Yên Ngoại" not in body
-    units = rows_of(workbook(client.get(url(tree.d, 2018, "xep-loai", format="xlsx")))["List"])[2:]
+    units = rows_of(workbook(report_download(client, url(tree.d, 2018, "xep-loai"), format="xlsx"))["List"])[2:]
     assert [(row[1], row[4]) for row in units] == [
         ("Đảng bộ xã Gia Miễn", "Hoàn thành tốt nhiệm vụ"),
         ("Đảng bộ xã Tân Mỹ", "No final result"),
@@ -184,7 +188,7 @@ def test_consolidation_outcome_reads_final_results_only(client, tree, alice):
     client.force_login(alice)
 
     def figures():
-        book = workbook(client.get(url(tree.d, 2018, "cung-co", format="xlsx")))
+        book = workbook(report_download(client, url(tree.d, 2018, "cung-co"), format="xlsx"))
         return {row[0]: row[1] for row in rows_of(book["Summary"])[2:]}
 
     assert (figures()["Plans"], figures()["Improved"], figures()["Plans whose outcome is known"]) == (1, 0, 0)
@@ -204,7 +208,7 @@ def test_admissions_against_quotas(client, tree, alice):
     make_admission(tree.a1, decision=datetime.date(2018, 5, 1))
     make_admission(tree.a2, decision=datetime.date(2017, 5, 1))
     client.force_login(alice)
-    rows = rows_of(workbook(client.get(url(tree.d, 2018, "phat-trien-dang", format="xlsx")))["List"])[2:]
+    rows = rows_of(workbook(report_download(client, url(tree.d, 2018, "phat-trien-dang"), format="xlsx"))["List"])[2:]
     assert [row[1:5] for row in rows] == [
         ("Đảng bộ xã Gia Miễn", "Đảng bộ huyện Đông", 2, 1),
         ("Đảng bộ xã Tân Mỹ", "Đảng bộ huyện Đông", None, 0),
@@ -215,8 +219,10 @@ def test_admissions_against_quotas(client, tree, alice):
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_outsider_gets_404_in_every_format(client, tree, charlie, kind):
     client.force_login(charlie)
-    for output in ["", "xlsx", "pdf"]:
-        assert client.get(url(tree.a, 2018, kind, format=output)).status_code == 404
+    assert client.get(url(tree.a, 2018, kind)).status_code == 404
+    for output in ["xlsx", "pdf"]:
+        assert client.post(url(tree.a, 2018, kind), {"format": output}).status_code == 404
+    assert not Run.objects.exists()
 
 
 def test_bad_addresses_are_404_and_bad_parameters_harmless(client, tree, alice):
@@ -224,6 +230,9 @@ def test_bad_addresses_are_404_and_bad_parameters_harmless(client, tree, alice):
     assert client.get(url(tree.d, 2018, "nothing")).status_code == 404
     assert client.get("/bao-cao/D/99999/xep-loai/").status_code == 404  # not a year: no address
     assert client.get(url(tree.d, 2018, "xep-loai", page="abc", format="doc")).status_code == 200
+    assert client.post(url(tree.d, 2018, "xep-loai"), {"format": "doc"}).status_code == 404
+    assert client.post(url(tree.d, 2018, "nothing"), {"format": "xlsx"}).status_code == 404
+    assert not Run.objects.exists()
 
 
 def test_the_reports_page_and_the_menu_link_to_them(client, tree, alice):
@@ -232,12 +241,12 @@ def test_the_reports_page_and_the_menu_link_to_them(client, tree, alice):
     response = client.get(reverse("plans:reports"))
     assert response.url == reverse("plans:report_list", kwargs={"org_code": "D", "year": 2018})
     body = client.get(response.url).content.decode()
-    for kind in KINDS:
-        assert url(tree.d, 2018, kind, format="pdf") in body
+    for kind in KINDS:  # each report's two buttons post to it
+        assert body.count(f'action="{url(tree.d, 2018, kind)}"') == 2
+    assert body.count('name="format" value="xlsx"') == body.count('name="format" value="pdf"') == 4
     assert reverse("plans:reports") in body  # the menu
     year_page = client.get(reverse("assessments:year", kwargs={"org_code": "D", "year": 2018})).content.decode()
-    assert url(tree.d, 2018, "xep-loai", format="xlsx") in year_page
-    assert url(tree.d, 2018, "xep-loai", format="pdf") in year_page
+    assert year_page.count(f'action="{url(tree.d, 2018, "xep-loai")}"') == 2
 
 
 def _grow(tree, first, last):
@@ -264,21 +273,22 @@ QUERIES = {
     # 5 the totals, 6 count of the units, 7 the page of units with quota, admitted, last admission
     "phat-trien-dang": 7,
 }
-# The files hold every row: no count for a page where the screen pages a queryset; and one more
-# query, the security log's entry for the download (cells.security).
-FILE_QUERIES = {"xep-loai": 8, "cung-co": 6, "sinh-hoat": 7, "phat-trien-dang": 7}
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_assert_num_queries, kind):
     client.force_login(alice)
+    files = {}
     for first, last in [(0, 2), (2, 8)]:
         _grow(tree, first, last)
         with django_assert_num_queries(QUERIES[kind]):
             assert client.get(url(tree.d, 2018, kind)).status_code == 200
         for output in ["xlsx", "pdf"]:
-            with django_assert_num_queries(FILE_QUERIES[kind]):
-                assert client.get(url(tree.d, 2018, kind, format=output)).status_code == 200
+            # The button's request, its run (in this process: sent as the request ends) and the file.
+            with CaptureQueriesContext(connection) as queries:
+                report_download(client, url(tree.d, 2018, kind), format=output)
+            files.setdefault(output, []).append(len(queries))
+    assert files["xlsx"][0] == files["xlsx"][1] and files["pdf"][0] == files["pdf"][1], files
 
 
 def test_without_weasyprint_the_report_says_what_to_install(client, tree, alice, monkeypatch):
@@ -286,8 +296,9 @@ def test_without_weasyprint_the_report_says_what_to_install(client, tree, alice,
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as when Pango is missing
     client.force_login(alice)
-    response = client.get(url(tree.d, 2018, "xep-loai", format="pdf"))
-    assert response.status_code == 503
-    body = response.content.decode()
+    run = report_run(client, url(tree.d, 2018, "xep-loai"), format="pdf")
+    run.refresh_from_db()
+    assert run.state == Run.State.FAILED
+    body = client.get(reverse("cells:report_run", kwargs={"report_run_id": run.pk})).content.decode()
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" in body
     assert url(tree.d, 2018, "xep-loai") in body  # back to the report
