@@ -53,6 +53,9 @@ def fill(locale, translations):
                 entry.msgstr = entry.msgid
             continue
         known = translations.get(entry.msgid)
+        if entry.msgid_plural and translations.get(entry.msgid_plural) is not None:
+            # Vietnamese has one form: the plural's text, which names the number
+            known = translations[entry.msgid_plural]
         if known is not None:
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: known[0] if isinstance(known, list) else known}
