@@ -7,17 +7,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from assessments import queries
-from assessments.forms import YearEntryForm
+from assessments.forms import ClassificationImportForm, YearEntryForm
 from assessments.models import LEVEL_RANK, Level
-from assessments.rules import gloss, rule_set_for
+from assessments.rules import RULE_SETS, gloss, rule_set_for
 from assessments.services import classifications_write
 from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.lifespan import ended_notice
-from cells.models import Organization
+from cells.models import Organization, Run
 from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
+from cells.views.imports import ImportRunView, ImportView
 
 FIRST_YEAR = 2000
 
@@ -190,3 +192,29 @@ class YearEntryView(ScopedMixin, TemplateView):
             levels=[(level.value, rule_set_for(self.year).label(level)) for level in Level],
             **kwargs,
         )
+
+
+class ClassificationImport:
+    """What the classification import's two pages share (cells.views.imports)."""
+
+    kind = Run.Kind.IMPORT_CLASSIFICATIONS
+    session_key = "classification_imports"
+    url_name = "assessments:import"
+    run_url_name = "assessments:import_run"
+    title = gettext_lazy("Import classifications")
+    back_url_name = "assessments:index"
+    back_label = gettext_lazy("Classification")
+
+
+class ClassificationImportView(ClassificationImport, ImportView):
+    """Staff upload a year's results (final once imported) for the units of their subtree."""
+
+    form_class = ClassificationImportForm
+    help_template = "assessments/_classification_import_help.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rule_sets=RULE_SETS, **kwargs)
+
+
+class ClassificationImportRunView(ClassificationImport, ImportRunView):
+    """A classification file's check or import, followed to its end."""

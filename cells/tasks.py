@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cells.audit import acting_as_task
 from cells.import_uploads import organizations_import_work
+from cells.meeting_import import meetings_import_work
 from cells.meeting_services import meeting_reminders_send, previous_month
 from cells.models import Run
 from cells.runs import run_execute, runs_sweep, task_name
@@ -34,3 +35,9 @@ def runs_sweep_task() -> dict:
 def organizations_import_run(*, run_id: int) -> None:
     """An organization import confirmed on the import page; a second message for the run does nothing."""
     run_execute(run_id=run_id, work=organizations_import_work)
+
+
+@shared_task(name=task_name(Run.Kind.IMPORT_MEETINGS), time_limit=14 * 60, soft_time_limit=13 * 60)
+def meetings_import_run(*, run_id: int) -> None:
+    """A meeting file previewed or confirmed on the import page; a second message for the run does nothing."""
+    run_execute(run_id=run_id, work=meetings_import_work)

@@ -9,20 +9,23 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import GroupedCompliance, cell_compliance, grassroots_compliance
 from cells.exports import cell_compliance_xlsx, grassroots_compliance_xlsx
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
+from cells.forms.organizations import MeetingImportForm
 from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
-from cells.models import Meeting, Organization
+from cells.models import Meeting, Organization, Run
 from cells.once import SubmitOnceMixin
 from cells.paging import NextPagePaginator
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 from cells.versions import ConflictError
+from cells.views.imports import ImportRunView, ImportView
 
 
 class PersonalDataMixin:
@@ -244,3 +247,26 @@ class ComplianceView(ScopedMixin, TemplateView):
                 with_records=totals.with_records, all_regular=totals.all_regular, group_count=totals.group_count
             )
         return super().get_context_data(**{**kwargs, **context})
+
+
+class MeetingImport:
+    """What the meeting import's two pages share (cells.views.imports)."""
+
+    kind = Run.Kind.IMPORT_MEETINGS
+    session_key = "meeting_imports"
+    url_name = "cells:meeting_import"
+    run_url_name = "cells:meeting_import_run"
+    title = gettext_lazy("Import meetings")
+    back_url_name = "cells:meeting_list"
+    back_label = gettext_lazy("Cell meetings")
+
+
+class MeetingImportView(MeetingImport, ImportView):
+    """Staff upload the meeting records of the cells in their subtree."""
+
+    form_class = MeetingImportForm
+    help_template = "cells/_meeting_import_help.html"
+
+
+class MeetingImportRunView(MeetingImport, ImportRunView):
+    """A meeting file's check or import, followed to its end."""
