@@ -1,0 +1,44 @@
+"""What the tests of the web imports share (cells.views.imports): the upload folder, runs sent
+as the request ends, uploads built from rows, and following a preview to its confirmation."""
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def runs_at_once(monkeypatch):
+    """A preview or an import is a background run sent when the request's transaction commits;
+    the test's transaction never commits, so send it as the request ends, as it would be."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
+
+
+def english(client, user):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def csv_upload(header, rows, name="file.csv", encoding="utf-8"):
+    lines = [",".join(header)] + [",".join(str(value) for value in row) for row in rows]
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode(encoding), content_type="text/csv")
+
+
+def waiting_files(media):
+    folder = media / "imports"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def confirm(client, preview):
+    """Press "Confirm the import" on a preview's page (`preview`: the response that shows it)."""
+    form = {"token": preview.context["token"], "once": preview.context["once_token"]}
+    return client.post(reverse(preview.context["url_name"]), form, follow=True)
