@@ -19,7 +19,7 @@ from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.lifespan import ended_notice
 from cells.models import Organization, Run
 from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
-from cells.views.imports import ImportRunView, ImportView
+from cells.views.imports import ImportPages, ImportRunView, ImportView
 
 FIRST_YEAR = 2000
 
@@ -194,21 +194,16 @@ class YearEntryView(ScopedMixin, TemplateView):
         )
 
 
-class ClassificationImport:
-    """What the classification import's two pages share (cells.views.imports)."""
-
-    kind = Run.Kind.IMPORT_CLASSIFICATIONS
-    session_key = "classification_imports"
-    url_name = "assessments:import"
-    run_url_name = "assessments:import_run"
-    title = gettext_lazy("Import classifications")
-    back_url_name = "assessments:index"
-    back_label = gettext_lazy("Classification")
+IMPORT_TITLE, IMPORT_BACK = gettext_lazy("Import classifications"), gettext_lazy("Classification")
+CLASSIFICATION_IMPORT = ImportPages(
+    Run.Kind.IMPORT_CLASSIFICATIONS, "assessments:import", IMPORT_TITLE, "assessments:index", IMPORT_BACK
+)
 
 
-class ClassificationImportView(ClassificationImport, ImportView):
+class ClassificationImportView(ImportView):
     """Staff upload a year's results (final once imported) for the units of their subtree."""
 
+    pages = CLASSIFICATION_IMPORT
     form_class = ClassificationImportForm
     help_template = "assessments/_classification_import_help.html"
 
@@ -216,5 +211,7 @@ class ClassificationImportView(ClassificationImport, ImportView):
         return super().get_context_data(rule_sets=RULE_SETS, **kwargs)
 
 
-class ClassificationImportRunView(ClassificationImport, ImportRunView):
+class ClassificationImportRunView(ImportRunView):
     """A classification file's check or import, followed to its end."""
+
+    pages = CLASSIFICATION_IMPORT

@@ -1,25 +1,10 @@
-"""What the tests of the web imports share (cells.views.imports): the upload folder, runs sent
-as the request ends, uploads built from rows, and following a preview to its confirmation."""
+"""What the tests of the web imports share (cells.views.imports): uploads built from rows, the
+files waiting, and following a preview to its confirmation. Their fixtures `media` and
+`runs_at_once` are in tests/conftest.py."""
 
-import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def runs_at_once(monkeypatch):
-    """A preview or an import is a background run sent when the request's transaction commits;
-    the test's transaction never commits, so send it as the request ends, as it would be."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
 
 
 def english(client, user):

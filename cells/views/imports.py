@@ -9,8 +9,10 @@
    import itself as another run of the same kind. Both pages follow their run and survive a reload;
    with the queue down the run stays queued and the sweep sends it when the queue is back.
 
-An app's import subclasses `ImportView` and `ImportRunView` with its run kind, form and words.
+An app's import subclasses `ImportView` and `ImportRunView`, both naming its `ImportPages`.
 """
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -24,24 +26,32 @@ from cells.once import SubmitOnceMixin
 from cells.runs import QUEUE_DOWN, run_start
 
 
+@dataclass(frozen=True)
+class ImportPages:
+    """What an import's two pages share: the kind of its runs, the upload page's URL name (its
+    run page is that name + "_run"), its title, and the page it belongs to with its name."""
+
+    kind: str
+    url_name: str
+    title: str
+    back_url_name: str
+    back_label: str
+
+    @property
+    def run_url_name(self) -> str:
+        return f"{self.url_name}_run"
+
+    @property
+    def session_key(self) -> str:
+        """Where the session keeps its uploads waiting for confirmation."""
+        return f"imports_{self.kind}"
+
+
 class ImportMixin:
-    kind: str = ""
-    session_key = ""  # where the session keeps its previews waiting for confirmation
-    url_name = ""  # the upload page
-    run_url_name = ""  # a run's page
-    title = ""
-    back_url_name = ""  # the page the import belongs to, and its name
-    back_label = ""
+    pages: ImportPages
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            scope=self.scope,
-            title=self.title,
-            url_name=self.url_name,
-            back_url_name=self.back_url_name,
-            back_label=self.back_label,
-            **kwargs,
-        )
+        return super().get_context_data(scope=self.scope, pages=self.pages, url_name=self.pages.url_name, **kwargs)
 
 
 class ImportView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
@@ -68,25 +78,25 @@ class ImportView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
     def preview(self, form, token, path):
         """The whole file read as a background run that writes nothing, followed on its page."""
         file_name = form.cleaned_data["file"].name
-        import_uploads.pending_add(self.request.session, self.session_key, token, file_name)
+        import_uploads.pending_add(self.request.session, self.pages.session_key, token, file_name)
         run = self.start(params={"path": str(path), "file_name": file_name, "token": token, "preview": True})
-        return redirect(self.run_url_name, run_id=run.pk)
+        return redirect(self.pages.run_url_name, run_id=run.pk)
 
     def confirm(self, request, token):
-        file_name = import_uploads.pending_take(request.session, self.session_key, token)
+        file_name = import_uploads.pending_take(request.session, self.pages.session_key, token)
         claimed = import_uploads.claim(token) if file_name else None
         if claimed is None:
             messages.info(
                 request,
                 _("This file has already been imported, or its preview has expired. Upload it again to check it."),
             )
-            return redirect(self.url_name)
+            return redirect(self.pages.url_name)
         run = self.start(params={"path": str(claimed), "file_name": file_name})
-        return redirect(self.run_url_name, run_id=run.pk)
+        return redirect(self.pages.run_url_name, run_id=run.pk)
 
     def start(self, *, params: dict) -> Run:
         run = run_start(
-            kind=self.kind,
+            kind=self.pages.kind,
             scope=self.scope,
             user=self.request.user,
             params={**params, "remote_addr": self.request.META.get("REMOTE_ADDR")},
@@ -105,7 +115,7 @@ class ImportRunView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run = self.get_scoped_or_404(
-            Run.objects.filter(kind=self.kind).select_related("scope"), pk=self.kwargs["run_id"]
+            Run.objects.filter(kind=self.pages.kind).select_related("scope"), pk=self.kwargs["run_id"]
         )
         preview = bool(run.params.get("preview"))
         token = run.params.get("token", "")
@@ -115,7 +125,7 @@ class ImportRunView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
             preview
             and run.state == Run.State.DONE
             and changes
-            and import_uploads.pending_has(self.request.session, self.session_key, token)
+            and import_uploads.pending_has(self.request.session, self.pages.session_key, token)
         )
         return super().get_context_data(
             run=run,

@@ -25,7 +25,7 @@ from cells.paging import NextPagePaginator
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 from cells.versions import ConflictError
-from cells.views.imports import ImportRunView, ImportView
+from cells.views.imports import ImportPages, ImportRunView, ImportView
 
 
 class PersonalDataMixin:
@@ -249,24 +249,21 @@ class ComplianceView(ScopedMixin, TemplateView):
         return super().get_context_data(**{**kwargs, **context})
 
 
-class MeetingImport:
-    """What the meeting import's two pages share (cells.views.imports)."""
-
-    kind = Run.Kind.IMPORT_MEETINGS
-    session_key = "meeting_imports"
-    url_name = "cells:meeting_import"
-    run_url_name = "cells:meeting_import_run"
-    title = gettext_lazy("Import meetings")
-    back_url_name = "cells:meeting_list"
-    back_label = gettext_lazy("Cell meetings")
+IMPORT_TITLE, IMPORT_BACK = gettext_lazy("Import meetings"), gettext_lazy("Cell meetings")
+MEETING_IMPORT = ImportPages(
+    Run.Kind.IMPORT_MEETINGS, "cells:meeting_import", IMPORT_TITLE, "cells:meeting_list", IMPORT_BACK
+)
 
 
-class MeetingImportView(MeetingImport, ImportView):
+class MeetingImportView(ImportView):
     """Staff upload the meeting records of the cells in their subtree."""
 
+    pages = MEETING_IMPORT
     form_class = MeetingImportForm
     help_template = "cells/_meeting_import_help.html"
 
 
-class MeetingImportRunView(MeetingImport, ImportRunView):
+class MeetingImportRunView(ImportRunView):
     """A meeting file's check or import, followed to its end."""
+
+    pages = MEETING_IMPORT

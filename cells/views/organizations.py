@@ -12,7 +12,9 @@ from cells.lifespan import ended_notice
 from cells.models import Organization, Run
 from cells.params import text_param
 from cells.queries import ancestors_within, children_of, search_organizations
-from cells.views.imports import ImportRunView, ImportView
+from cells.views.imports import ImportPages, ImportRunView, ImportView
+
+TREE = gettext_lazy("Organization tree")
 
 
 class TreeView(ScopedMixin, TemplateView):
@@ -73,26 +75,20 @@ class SearchView(ScopedMixin, TemplateView):
         return super().get_context_data(query=query, page=page, **kwargs)
 
 
-class OrganizationImport:
-    """What the organization import's two pages share (cells.views.imports)."""
-
-    permission = Perm.MANAGE_ORGANIZATIONS
-    kind = Run.Kind.IMPORT_ORGANIZATIONS
-    session_key = "organization_imports"
-    url_name = "cells:import"
-    run_url_name = "cells:import_run"
-    title = gettext_lazy("Import organizations")
-    back_url_name = "cells:tree"
-    back_label = gettext_lazy("Organization tree")
+ORGANIZATION_IMPORT = ImportPages(
+    Run.Kind.IMPORT_ORGANIZATIONS, "cells:import", gettext_lazy("Import organizations"), "cells:tree", TREE
+)
 
 
-class OrganizationImportView(OrganizationImport, ImportView):
+class OrganizationImportView(ImportView):
     """Upload a file of organizations, see its problems or a preview, then confirm.
 
     Unlike the other imports its preview is made in the request and lists each change: a
     district's tree of a few thousand rows takes a moment.
     """
 
+    permission = Perm.MANAGE_ORGANIZATIONS
+    pages = ORGANIZATION_IMPORT
     template_name = "cells/organization_import.html"
     form_class = OrganizationImportForm
 
@@ -110,9 +106,12 @@ class OrganizationImportView(OrganizationImport, ImportView):
             # Nothing to confirm: the problems are listed, or the file changes nothing.
             import_uploads.discard(path)
             return self.render_to_response(self.get_context_data(form=form, result=result, file_name=file_name))
-        import_uploads.pending_add(self.request.session, self.session_key, token, file_name)
+        import_uploads.pending_add(self.request.session, self.pages.session_key, token, file_name)
         return self.render_to_response(self.get_context_data(result=result, token=token, file_name=file_name))
 
 
-class OrganizationImportRunView(OrganizationImport, ImportRunView):
+class OrganizationImportRunView(ImportRunView):
     """A confirmed organization import: its progress, then what it did or why nothing was written."""
+
+    permission = Perm.MANAGE_ORGANIZATIONS
+    pages = ORGANIZATION_IMPORT

@@ -10,7 +10,7 @@ from assessments.models import Classification
 from cells.models import Run
 from tests.assessments.factories import classify
 from tests.cells.importfiles import cp1258
-from tests.webimports import confirm, csv_upload, english, media, runs_at_once, waiting_files  # noqa: F401
+from tests.webimports import confirm, csv_upload, english, waiting_files
 
 pytestmark = pytest.mark.usefixtures("media", "runs_at_once")
 URL = reverse("assessments:import")
@@ -57,7 +57,12 @@ def test_preview_then_confirm_imports_final_results_with_the_user_as_actor(clien
 
     check = Run.objects.get()
     assert preview.redirect_chain == [(reverse("assessments:import_run", kwargs={"run_id": check.pk}), 302)]
-    assert (check.kind, check.params["preview"], check.state, check.scope) == ("import_classifications", True, "done", tree.d)
+    assert (check.kind, check.params["preview"], check.state, check.scope) == (
+        "import_classifications",
+        True,
+        "done",
+        tree.d,
+    )
     body = preview.content.decode()
     assert "ket-qua.csv is ready to import." in body
     assert "It will create 3 records, update 0 and leave 0 unchanged." in body and "Confirm the import" in body
@@ -70,7 +75,11 @@ def test_preview_then_confirm_imports_final_results_with_the_user_as_actor(clien
     assert done.redirect_chain == [(reverse("assessments:import_run", kwargs={"run_id": run.pk}), 302)]
     assert (run.state, run.requested_by, run.counts["created"]) == ("done", alice, 3)
     assert "ket-qua.csv imported: 3 created, 0 updated, 0 unchanged." in done.content.decode()
-    assert results() == [("D-A", 2018, "good", "final"), ("D-A-1", 2018, "complete", "final"), ("D-B", 2018, "good", "final")]
+    assert results() == [
+        ("D-A", 2018, "good", "final"),
+        ("D-A-1", 2018, "complete", "final"),
+        ("D-B", 2018, "good", "final"),
+    ]
     # One audit entry per imported result, naming the user who confirmed.
     entries = LogEntry.objects.get_for_model(Classification).filter(action=LogEntry.Action.CREATE)
     assert entries.count() == 3 and {entry.actor for entry in entries} == {alice}
@@ -141,9 +150,7 @@ def test_another_units_user_sees_no_run_and_confirms_nothing(client, tree, alice
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        pytest.param(
-            b"code,year,level\nD-A,2018,go\x00od\n", "nul.csv", "control character", id="nul-in-a-cell"
-        ),
+        pytest.param(b"code,year,level\nD-A,2018,go\x00od\n", "nul.csv", "control character", id="nul-in-a-cell"),
         pytest.param(
             cp1258("code,year,level\nD-A,2018,Hoàn thành tốt nhiệm vụ\n"),
             "cu.csv",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cells.models import Meeting, Run
-from tests.webimports import confirm, csv_upload, english, media, runs_at_once, waiting_files  # noqa: F401
+from tests.webimports import confirm, csv_upload, english, waiting_files
 
 pytestmark = pytest.mark.usefixtures("media", "runs_at_once")
 URL = reverse("cells:meeting_import")
