@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cells.importing import organizations_import
@@ -119,7 +120,7 @@ def rows_progress(path, progress: Callable[[int, str], None]) -> Callable[[int],
 
     def rows_read(rows: int) -> None:
         percent = 5 + 90 * min(rows, total) // total if total else 50
-        progress(percent, _("%(rows)s rows checked") % {"rows": f"{rows:,}".replace(",", ".")})
+        progress(percent, _("%(rows)s rows checked") % {"rows": number_format(rows, force_grouping=True)})
 
     return rows_read
 
