@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.rules import rule_set_for
 from assessments.services import ResultRow, level_choices_for, row_problems
 from cells.forms.fields import DayField, DocumentNumberField, TextLimitsMixin
+from cells.forms.organizations import TABLE_HELP, TableUploadForm
 from cells.text import NOTE_MAX
 
 
@@ -142,3 +143,7 @@ class YearEntryForm(TextLimitsMixin, forms.Form):
         return len(
             [name for name in self.errors if name != "__all__" and "_" in name and name.split("_")[-1].isdigit()]
         )
+
+
+class ClassificationImportForm(TableUploadForm):
+    file = forms.FileField(label=_("File of classifications"), help_text=TABLE_HELP)

@@ -15,7 +15,7 @@ from assessments.services import ResultRow, WriteResult, classifications_write, 
 from assessments.signals import results_finalized
 from cells.models import Organization
 from cells.params import parse_year
-from cells.tabular import RepeatFinder, RowError, read_rows
+from cells.tabular import RepeatFinder, RowError, outside_scope, read_rows
 from cells.text import NOTE_MAX
 
 REQUIRED = ("code", "year", "level")
@@ -195,8 +195,9 @@ def _score(value):
 class _Import:
     """One import's state between chunks."""
 
-    def __init__(self, report: ImportReport, *, has_note: bool, has_reason: bool, user, write: bool):
+    def __init__(self, report: ImportReport, *, has_note: bool, has_reason: bool, user, write: bool, scope=None):
         self.report, self.has_note, self.has_reason, self.user, self.write = report, has_note, has_reason, user, write
+        self.scope = scope
         self.organizations = OrganizationLookup()
         self.finalized: dict[int, array] = {}
         self.counts = WriteResult()
@@ -208,6 +209,10 @@ class _Import:
         rows, numbers = [], []
         for row in parsed:
             number, organization = row["number"], self.organizations.get(row["code"])
+            if self.scope is not None and (organization is None or not organization.is_within(self.scope)):
+                # One message for unknown and outside: a file cannot tell what lies outside the scope.
+                report.errors.append(RowError(number, "code", outside_scope(row["code"], self.scope)))
+                continue
             if organization is None:
                 report.errors.append(
                     RowError(
@@ -291,14 +296,19 @@ class _Import:
             transaction.set_rollback(True)
 
 
-def classifications_import(*, path: str | Path, dry_run: bool = False, user=None) -> ImportReport:
+def classifications_import(
+    *, path: str | Path, dry_run: bool = False, user=None, scope: Organization | None = None, progress=None
+) -> ImportReport:
     """Read, check and (unless `dry_run` or any error) write a file of results, all or nothing.
 
     The file is streamed: a chunk of rows is checked, compared with the stored results (as
     tuples) and written at a time, in one transaction that any error rolls back. Memory does not
     grow with the file. Raises cells.tabular.TabularFileError when the file itself cannot be read.
+    With `scope`, a row of an organization outside that subtree is a row error.
+    `progress(rows)`, if given, hears how many rows were read (a background run's bar).
     """
     report = ImportReport()
+    progress = progress or (lambda rows: None)
     seen, held, state = RepeatFinder(path), [], None
     with transaction.atomic():
         chunk = []
@@ -306,7 +316,12 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
             if state is None:
                 # Every row carries the file's columns: the first tells which optional ones it has.
                 state = _Import(
-                    report, has_note="note" in values, has_reason="reason" in values, user=user, write=not dry_run
+                    report,
+                    has_note="note" in values,
+                    has_reason="reason" in values,
+                    user=user,
+                    write=not dry_run,
+                    scope=scope,
                 )
             report.rows += 1
             row = _parse(number, values, report.errors, seen)
@@ -315,6 +330,7 @@ def classifications_import(*, path: str | Path, dry_run: bool = False, user=None
             if len(chunk) == CHUNK:
                 _savepoint_chunk(state, chunk)
                 chunk = []
+                progress(report.rows)
         if state is None:
             return report
         _savepoint_chunk(state, chunk)

@@ -7,18 +7,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from assessments import queries
-from assessments.forms import YearEntryForm
+from assessments.forms import ClassificationImportForm, YearEntryForm
 from assessments.models import LEVEL_RANK, Level
-from assessments.rules import gloss, rule_set_for
+from assessments.rules import RULE_SETS, gloss, rule_set_for
 from assessments.services import classifications_write
 from cells.access import Perm, ScopedMixin, has_perm, may_classify_for
 from cells.lifespan import ended_notice
-from cells.models import Organization
+from cells.models import Organization, Run
 from cells.once import SubmitOnceMixin
 from cells.runs import QUEUE_DOWN, runs_waiting_for_queue
+from cells.views.imports import ImportPages, ImportRunView, ImportView
 
 FIRST_YEAR = 2000
 
@@ -191,3 +193,26 @@ class YearEntryView(ScopedMixin, TemplateView):
             levels=[(level.value, rule_set_for(self.year).label(level)) for level in Level],
             **kwargs,
         )
+
+
+IMPORT_TITLE, IMPORT_BACK = gettext_lazy("Import classifications"), gettext_lazy("Classification")
+CLASSIFICATION_IMPORT = ImportPages(
+    Run.Kind.IMPORT_CLASSIFICATIONS, "assessments:import", IMPORT_TITLE, "assessments:index", IMPORT_BACK
+)
+
+
+class ClassificationImportView(ImportView):
+    """Staff upload a year's results (final once imported) for the units of their subtree."""
+
+    pages = CLASSIFICATION_IMPORT
+    form_class = ClassificationImportForm
+    help_template = "assessments/_classification_import_help.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rule_sets=RULE_SETS, **kwargs)
+
+
+class ClassificationImportRunView(ImportRunView):
+    """A classification file's check or import, followed to its end."""
+
+    pages = CLASSIFICATION_IMPORT

@@ -25,6 +25,7 @@ class Perm:
 
     VIEW = "view"
     MANAGE_ORGANIZATIONS = "manage_organizations"
+    IMPORT_FILES = "import_files"  # the web imports of classifications and meetings (staff)
     ENTER_CLASSIFICATIONS = "enter_classifications"
     RUN_JOBS = "run_jobs"
     DECIDE_CANDIDATES = "decide_candidates"
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS = {
     Role.STAFF: {
         Perm.VIEW,
         Perm.MANAGE_ORGANIZATIONS,
+        Perm.IMPORT_FILES,
         Perm.ENTER_CLASSIFICATIONS,
         Perm.RUN_JOBS,
         Perm.DECIDE_CANDIDATES,

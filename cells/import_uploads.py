@@ -1,16 +1,28 @@
-"""Uploaded import files waiting between their preview and their confirmation."""
+"""Uploaded import files waiting between their preview and their confirmation, and the work of
+an import run: the three web imports (organizations, classifications, meetings) share both.
+
+An upload is saved under a random token that only the uploader's session knows (`pending_*`).
+Its preview and its import are background runs (`cells.Run`) that read the file from here:
+`upload_import_work` gives any importer the run's scope, user and progress bar, and turns its
+row errors into the run's outcome.
+"""
 
 import os
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cells.importing import organizations_import
 from cells.models import Run
 from cells.runs import RunFailed, run_progress
+from cells.tabular import RowError, TabularFileError
+from cells.uploads import table_rows_estimate
 
 FOLDER = "imports"
 KEEP_SECONDS = 24 * 3600
@@ -66,28 +78,96 @@ def _forget_old() -> None:
             pass
 
 
-def organizations_import_work(run: Run) -> dict:
-    """The organization import confirmed on the import page, as a background run.
+PENDING_KEEP = 5  # previews that may wait at once in one session (several tabs)
 
-    The claimed upload stays until the run has an outcome, so a run taken over from a dead
-    worker reads it again (the import is all or nothing: the first attempt wrote nothing).
+
+def pending_add(session, key: str, token: str, file_name: str) -> None:
+    """Remember in the uploader's session that `token` waits for its confirmation."""
+    pending = session.get(key, {})
+    pending[token] = file_name
+    session[key] = dict(list(pending.items())[-PENDING_KEEP:])
+
+
+def pending_has(session, key: str, token: str) -> bool:
+    return bool(token) and token in session.get(key, {})
+
+
+def pending_take(session, key: str, token: str) -> str | None:
+    """The file name of `token` if this session uploaded it, forgotten as it is taken."""
+    pending = session.get(key, {})
+    file_name = pending.pop(token, None)
+    session[key] = pending
+    return file_name
+
+
+@dataclass
+class Outcome:
+    """What an importer tells an import run: its row errors, or its counts."""
+
+    errors: list[RowError] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+
+# An importer called by `upload_import_work`: (path, dry_run, scope, actor, remote_addr, progress) -> Outcome,
+# where progress(percent, step) moves the run's bar.
+Importer = Callable[..., Outcome]
+MAX_LISTED_ERRORS = 200
+
+
+def rows_progress(path, progress: Callable[[int, str], None]) -> Callable[[int], None]:
+    """A progress callback counting rows read, as percents of the file's estimated rows (5 to 95 %)."""
+    total = table_rows_estimate(path) or 0
+
+    def rows_read(rows: int) -> None:
+        percent = 5 + 90 * min(rows, total) // total if total else 50
+        progress(percent, _("%(rows)s rows checked") % {"rows": number_format(rows, force_grouping=True)})
+
+    return rows_read
+
+
+def upload_import_work(run: Run, importer: Importer) -> dict:
+    """The work of an import run over an uploaded file: its preview (`params["preview"]`, writes
+    nothing) or the import itself.
+
+    The upload stays until the import has an outcome, so a run taken over from a dead worker
+    reads it again (every import is all or nothing: the first attempt wrote nothing). A preview
+    that found problems lets its file go: there is nothing left to confirm.
     """
     path = Path(run.params["path"])
+    preview = bool(run.params.get("preview"))
     if not path.exists():
         raise RunFailed(_("The uploaded file is no longer there. Upload it again."))
-    result = organizations_import(
-        path=path,
-        scope=run.scope,
-        actor=run.requested_by,
-        remote_addr=run.params.get("remote_addr"),
-        progress=lambda percent, step: run_progress(run=run, progress=percent, step=step),
-    )
-    discard(path)
-    if not result.ok:
+    try:
+        outcome = importer(
+            path=path,
+            dry_run=preview,
+            scope=run.scope,
+            actor=run.requested_by,
+            remote_addr=run.params.get("remote_addr"),
+            progress=lambda percent, step: run_progress(run=run, progress=percent, step=step),
+        )
+    except TabularFileError as exc:
+        outcome = Outcome(errors=[RowError(0, "", str(exc))])
+    if not preview or outcome.errors or not (outcome.counts.get("created") or outcome.counts.get("updated")):
+        discard(path)  # imported, or nothing to confirm
+    if outcome.errors:
         problems = [
             _("Row %(row)s, column %(column)s: %(message)s")
             % {"row": error.row or "–", "column": error.column or "–", "message": error.message}
-            for error in result.errors
+            for error in outcome.errors
         ]
-        raise RunFailed("\n".join(problems[:200]), counts={"errors": len(problems)})
-    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "moved": result.moved}
+        raise RunFailed("\n".join(problems[:MAX_LISTED_ERRORS]), counts={"errors": len(problems)})
+    return outcome.counts
+
+
+def _organizations(*, path, dry_run, scope, actor, remote_addr, progress) -> Outcome:
+    result = organizations_import(
+        path=path, dry_run=dry_run, scope=scope, actor=actor, remote_addr=remote_addr, progress=progress
+    )
+    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    return Outcome(errors=result.errors, counts={**counts, "moved": result.moved})
+
+
+def organizations_import_work(run: Run) -> dict:
+    """The organization import confirmed on the import page, as a background run."""
+    return upload_import_work(run, _organizations)

@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cells.audit import audit_bulk, snapshot
+from cells.import_uploads import Outcome, rows_progress, upload_import_work
 from cells.models import Meeting, Organization
 from cells.params import parse_int
-from cells.tabular import RepeatFinder, RowError, match_choice, read_rows
+from cells.tabular import RepeatFinder, RowError, match_choice, outside_scope, read_rows
 from cells.tabular import parse_date as parse_any_date
 from cells.text import fold
 
@@ -118,7 +119,9 @@ class CellLookup:
         missing = [code for code in codes if code not in self.known]
         if not missing:
             return
-        rows = Organization.objects.filter(code__in=missing).only("id", "code", "kind", "name", "founded", "dissolved")
+        rows = Organization.objects.filter(code__in=missing).only(
+            "id", "code", "kind", "name", "path", "founded", "dissolved"
+        )
         for code in missing:
             self.known[code] = None
         for cell in rows:
@@ -170,10 +173,11 @@ def _parse_row(number: int, values: dict, errors: list[RowError], today: datetim
     return number, code, date, kind, fields, len(errors) == before
 
 
-def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowError], held: list) -> list:
+def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowError], held: list, scope=None) -> list:
     """The chunk's rows against the cells: `[(cell_id, date, kind, values)]` for the good ones.
 
     A row whose key may repeat an earlier row goes to `held` instead, to be written after `confirm`.
+    With `scope`, a cell outside that subtree is a row error.
     """
     cells.load(code for _n, code, *_rest in rows)
     checked = []
@@ -181,6 +185,10 @@ def _check_chunk(rows, cells: CellLookup, seen: RepeatFinder, errors: list[RowEr
         if not code:
             continue
         cell = cells.get(code)
+        if scope is not None and (cell is None or not cell.is_within(scope)):
+            # One message for unknown and outside: a file cannot tell what lies outside the scope.
+            errors.append(RowError(number, "cell_code", outside_scope(code, scope)))
+            continue
         if cell is None:
             errors.append(RowError(number, "cell_code", _("No organization has the code “%(code)s”.") % {"code": code}))
             continue
@@ -236,15 +244,18 @@ def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool, act
     audit_bulk(action="update", objects=to_update, before=before, actor=actor)
 
 
-def meetings_import(*, path, dry_run: bool = False, actor=None) -> MeetingImportResult:
+def meetings_import(*, path, dry_run: bool = False, actor=None, scope=None, progress=None) -> MeetingImportResult:
     """Check and write the file chunk by chunk in one transaction; with any error, write nothing.
 
     The file is streamed: rows are checked, compared with the stored meetings and written a
     chunk at a time, so memory does not grow with the file. After the first error nothing more
     is written, the rest is still checked so every problem is reported, and the transaction is
-    rolled back.
+    rolled back. With `scope`, only cells in that subtree may be named; `progress(rows)`, if
+    given, hears how many rows were read (a background run's bar).
     """
     result = MeetingImportResult()
+    progress = progress or (lambda rows: None)
+    rows = 0
     errors = result.errors
     today, language = timezone.localdate(), translation.get_language()
     cells, seen, held = CellLookup(), RepeatFinder(path), []
@@ -253,11 +264,13 @@ def meetings_import(*, path, dry_run: bool = False, actor=None) -> MeetingImport
         for number, values in read_rows(path, required=REQUIRED, optional=OPTIONAL, errors=errors):
             chunk.append(_parse_row(number, values, errors, today, language))
             if len(chunk) == CHUNK:
-                checked = _check_chunk(chunk, cells, seen, errors, held)
+                checked = _check_chunk(chunk, cells, seen, errors, held, scope)
                 if checked and not errors:
                     _write_chunk(checked, result, write=not dry_run, actor=actor)
+                rows += len(chunk)
                 chunk = []
-        checked = _check_chunk(chunk, cells, seen, errors, held)
+                progress(rows)
+        checked = _check_chunk(chunk, cells, seen, errors, held, scope)
         if checked and not errors:
             _write_chunk(checked, result, write=not dry_run, actor=actor)
         for number, first, _key in seen.repeats(_keys(path, cells, seen.suspects) if seen.suspects else ()):
@@ -270,3 +283,21 @@ def meetings_import(*, path, dry_run: bool = False, actor=None) -> MeetingImport
         errors.sort(key=lambda error: error.row)
         result.created = result.updated = result.unchanged = 0
     return result
+
+
+def _meetings(*, path, dry_run, scope, actor, remote_addr, progress) -> Outcome:
+    result = meetings_import(
+        path=path, dry_run=dry_run, actor=actor, scope=scope, progress=rows_progress(path, progress)
+    )
+    if result.errors:
+        return Outcome(errors=result.errors)
+    if not (result.created or result.updated or result.unchanged):
+        return Outcome(
+            errors=[RowError(0, "", _("The file has a header row but no meetings. Add one row per meeting."))]
+        )
+    return Outcome(counts={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+
+
+def meetings_import_work(run) -> dict:
+    """A meeting file previewed or confirmed on the import page, as a background run."""
+    return upload_import_work(run, _meetings)

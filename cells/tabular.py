@@ -49,6 +49,15 @@ class RowError:
         return str(self.message)
 
 
+def outside_scope(code: str, scope) -> str:
+    """A row naming an organization outside the importer's subtree: said as of an unknown code,
+    so that a file cannot tell whether a unit outside the scope exists, let alone its name."""
+    return _(
+        "No organization with the code “%(code)s” lies under %(scope)s: you may import only your own "
+        "units. Check the code, or remove the row."
+    ) % {"code": code, "scope": scope.name}
+
+
 # Control characters no table cell should hold (tab and line breaks may: a cell can wrap).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"}

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cells.audit import acting_as_task
 from cells.import_uploads import organizations_import_work
+from cells.meeting_import import meetings_import_work
 from cells.meeting_services import meeting_reminders_send, previous_month
 from cells.models import Run
 from cells.report_runs import report_files_forget, report_run_work
@@ -60,6 +61,12 @@ FORGET_TASK = "cells.report_files_forget"
 
 @shared_task(name=FORGET_TASK, time_limit=10 * 60, soft_time_limit=9 * 60)
 def report_files_forget_task() -> int:
-    """Daily (django-celery-beat, see migration 0015): delete report files older than the setting's days."""
+    """Daily (django-celery-beat, see migration 0018): delete report files older than the setting's days."""
     with acting_as_task(FORGET_TASK):
         return report_files_forget()
+
+
+@shared_task(name=task_name(Run.Kind.IMPORT_MEETINGS), time_limit=14 * 60, soft_time_limit=13 * 60)
+def meetings_import_run(*, run_id: int) -> None:
+    """A meeting file previewed or confirmed on the import page; a second message for the run does nothing."""
+    run_execute(run_id=run_id, work=meetings_import_work)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("to-chuc/<code:org_code>/nhanh/", organizations.ChildrenView.as_view(), name="children"),
     # Cell meetings
     path("sinh-hoat/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("sinh-hoat/nhap-tep/", meetings.MeetingImportView.as_view(), name="meeting_import"),
+    path("sinh-hoat/nhap-tep/lan/<id:run_id>/", meetings.MeetingImportRunView.as_view(), name="meeting_import_run"),
     path("sinh-hoat/ghi/", meetings.MeetingEditView.as_view(), name="meeting_create"),
     path("sinh-hoat/<id:meeting_id>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
     path("sinh-hoat/<id:meeting_id>/sua/", meetings.MeetingEditView.as_view(), name="meeting_update"),

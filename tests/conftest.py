@@ -264,3 +264,19 @@ def pytest_make_collect_report(collector):
     if IN_CI and report.skipped:
         report.outcome = "failed"
         report.longrepr = f"CI=true and this module was skipped: {_skip_reason(report)}"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads waiting for their import go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def runs_at_once(monkeypatch):
+    """A preview or an import is a background run sent when the request's transaction commits;
+    the test's transaction never commits, so send it as the request ends, as it would be."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())

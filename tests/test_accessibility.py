@@ -48,6 +48,8 @@ def staff_pages():
         f"/to-chuc/{gia_mien.code}/",
         "/tim-kiem/?q=tan+my",
         "/nhap-to-chuc/",
+        "/xep-loai/nhap-tep/",
+        "/sinh-hoat/nhap-tep/",
         f"/xep-loai/{district.code}/2018/",
         f"/xep-loai/{district.code}/2018/nhap/",
         "/ung-vien/2019/",

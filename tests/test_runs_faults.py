@@ -346,3 +346,40 @@ def test_a_worker_outlives_a_redis_restart_and_runs_what_was_queued_meanwhile(br
     (run,) = finished(run)
     assert (run.state, run.attempts) == (Run.State.DONE, 1)
     assert proposed() == ["D-A"]
+
+
+def test_a_web_import_with_the_broker_down_is_queued_and_runs_once_it_is_back(
+    broker, workers, tree, alice, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.models import Classification
+    from tests.webimports import confirm, english
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the workers read the upload by its full path
+    staff = english(client, alice)
+    upload = SimpleUploadedFile("ket-qua.csv", "code,year,level\nD-A,2018,Hoàn thành tốt nhiệm vụ\n".encode())
+
+    # No queue to reach: the upload is answered at once, its check recorded and waiting.
+    assert staff.get(reverse("assessments:import")).status_code == 200  # the user opens the page first
+    started = time.monotonic()
+    response = staff.post(reverse("assessments:import"), {"file": upload})
+    assert time.monotonic() - started < 2 and response.status_code == 302
+    page = staff.get(response.url).content.decode()
+    assert "The work queue cannot be reached right now" in page and "Confirm the import" not in page
+    check = Run.objects.get(kind=Run.Kind.IMPORT_CLASSIFICATIONS)
+    assert (check.state, check.sent_at, check.params["preview"]) == (Run.State.QUEUED, None, True)
+
+    # The queue is back: the sweep sends the check, a worker reads the file; the same page,
+    # reloaded, offers the confirmation; the import runs on the worker too.
+    broker.start()
+    workers()
+    assert runs_sweep()["sent"] == 1
+    finished(check)
+    preview = staff.get(response.url)
+    assert "It will create 1 records" in preview.content.decode()
+    done = confirm(staff, preview)
+    (run,) = finished(Run.objects.filter(kind=Run.Kind.IMPORT_CLASSIFICATIONS).exclude(pk=check.pk).get())
+    assert (run.state, run.attempts, run.counts["created"]) == (Run.State.DONE, 1, 1)
+    assert "ket-qua.csv imported: 1 created" in staff.get(done.redirect_chain[-1][0]).content.decode()
+    assert list(Classification.objects.values_list("organization__code", "state")) == [("D-A", "final")]

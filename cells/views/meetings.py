@@ -9,19 +9,22 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from cells.access import ROLE_PERMISSIONS, Perm, ScopedMixin
 from cells.compliance import GroupedCompliance, cell_compliance
 from cells.forms.meetings import AbsenteeFormSet, MeetingForm
+from cells.forms.organizations import MeetingImportForm
 from cells.lifespan import ended_notice
 from cells.meeting_services import meeting_save, meeting_warnings
-from cells.models import Meeting, Organization
+from cells.models import Meeting, Organization, Run
 from cells.once import SubmitOnceMixin
 from cells.paging import NextPagePaginator
 from cells.params import code_param, year_param
 from cells.uploads import CONTENT_TYPES
 from cells.versions import ConflictError
+from cells.views.imports import ImportPages, ImportRunView, ImportView
 from cells.views.report_runs import ReportRunMixin
 
 
@@ -240,3 +243,23 @@ class ComplianceView(ScopedMixin, SubmitOnceMixin, ReportRunMixin, TemplateView)
                 with_records=totals.with_records, all_regular=totals.all_regular, group_count=totals.group_count
             )
         return super().get_context_data(**{**kwargs, **context})
+
+
+IMPORT_TITLE, IMPORT_BACK = gettext_lazy("Import meetings"), gettext_lazy("Cell meetings")
+MEETING_IMPORT = ImportPages(
+    Run.Kind.IMPORT_MEETINGS, "cells:meeting_import", IMPORT_TITLE, "cells:meeting_list", IMPORT_BACK
+)
+
+
+class MeetingImportView(ImportView):
+    """Staff upload the meeting records of the cells in their subtree."""
+
+    pages = MEETING_IMPORT
+    form_class = MeetingImportForm
+    help_template = "cells/_meeting_import_help.html"
+
+
+class MeetingImportRunView(ImportRunView):
+    """A meeting file's check or import, followed to its end."""
+
+    pages = MEETING_IMPORT

@@ -1,9 +1,7 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from cells import import_uploads
@@ -14,7 +12,9 @@ from cells.lifespan import ended_notice
 from cells.models import Organization, Run
 from cells.params import text_param
 from cells.queries import ancestors_within, children_of, search_organizations
-from cells.runs import QUEUE_DOWN, run_start
+from cells.views.imports import ImportPages, ImportRunView, ImportView
+
+TREE = gettext_lazy("Organization tree")
 
 
 class TreeView(ScopedMixin, TemplateView):
@@ -75,29 +75,28 @@ class SearchView(ScopedMixin, TemplateView):
         return super().get_context_data(query=query, page=page, **kwargs)
 
 
-class OrganizationImportView(ScopedMixin, TemplateView):
+ORGANIZATION_IMPORT = ImportPages(
+    Run.Kind.IMPORT_ORGANIZATIONS, "cells:import", gettext_lazy("Import organizations"), "cells:tree", TREE
+)
+
+
+class OrganizationImportView(ImportView):
     """Upload a file of organizations, see its problems or a preview, then confirm.
 
-    The uploaded file waits in MEDIA_ROOT between the preview and the confirmation, named by a
-    random token that only this user's session knows. Confirming claims the file by renaming
-    it, so a second click or a re-posted form finds nothing to import and changes nothing.
+    Unlike the other imports its preview is made in the request and lists each change: a
+    district's tree of a few thousand rows takes a moment.
     """
 
     permission = Perm.MANAGE_ORGANIZATIONS
+    pages = ORGANIZATION_IMPORT
     template_name = "cells/organization_import.html"
-    session_key = "organization_imports"
+    form_class = OrganizationImportForm
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", OrganizationImportForm())
-        return super().get_context_data(scope=self.scope, kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, **kwargs)
+        return super().get_context_data(kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, **kwargs)
 
-    def post(self, request):
-        if "token" in request.POST:
-            return self.confirm(request, request.POST["token"])
-        form = OrganizationImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        token, path = import_uploads.store(form.cleaned_data["file"])
+    def preview(self, form, token, path):
+        file_name = form.cleaned_data["file"].name
         try:
             result = organizations_import(path=path, dry_run=True, scope=self.scope)
         except BaseException:
@@ -106,50 +105,13 @@ class OrganizationImportView(ScopedMixin, TemplateView):
         if not result.ok or not (result.created or result.updated):
             # Nothing to confirm: the problems are listed, or the file changes nothing.
             import_uploads.discard(path)
-            return self.render_to_response(
-                self.get_context_data(form=form, result=result, file_name=form.cleaned_data["file"].name)
-            )
-        pending = request.session.get(self.session_key, {})
-        pending[token] = form.cleaned_data["file"].name
-        # A few previews may wait at once (several tabs); older ones expire.
-        request.session[self.session_key] = dict(list(pending.items())[-5:])
-        return self.render_to_response(
-            self.get_context_data(result=result, token=token, file_name=form.cleaned_data["file"].name)
-        )
-
-    def confirm(self, request, token):
-        pending = request.session.get(self.session_key, {})
-        file_name = pending.pop(token, None)
-        request.session[self.session_key] = pending
-        claimed = import_uploads.claim(token) if file_name else None
-        if claimed is None:
-            messages.info(
-                request,
-                _("This file has already been imported, or its preview has expired. Upload it again to check it."),
-            )
-            return redirect("cells:import")
-        # A national file takes longer than a request may: the import is a background run,
-        # followed on its own page (which survives a reload).
-        run = run_start(
-            kind=Run.Kind.IMPORT_ORGANIZATIONS,
-            scope=self.scope,
-            user=request.user,
-            params={"path": str(claimed), "file_name": file_name, "remote_addr": request.META.get("REMOTE_ADDR")},
-        )
-        run.refresh_from_db()
-        if run.waiting_for_queue:
-            messages.warning(request, QUEUE_DOWN)
-        return redirect("cells:import_run", run_id=run.pk)
+            return self.render_to_response(self.get_context_data(form=form, result=result, file_name=file_name))
+        import_uploads.pending_add(self.request.session, self.pages.session_key, token, file_name)
+        return self.render_to_response(self.get_context_data(result=result, token=token, file_name=file_name))
 
 
-class OrganizationImportRunView(ScopedMixin, TemplateView):
+class OrganizationImportRunView(ImportRunView):
     """A confirmed organization import: its progress, then what it did or why nothing was written."""
 
     permission = Perm.MANAGE_ORGANIZATIONS
-    template_name = "cells/organization_import_run.html"
-
-    def get_context_data(self, **kwargs):
-        run = self.get_scoped_or_404(
-            Run.objects.filter(kind=Run.Kind.IMPORT_ORGANIZATIONS).select_related("scope"), pk=self.kwargs["run_id"]
-        )
-        return super().get_context_data(run=run, file_name=run.params.get("file_name", ""), **kwargs)
+    pages = ORGANIZATION_IMPORT

@@ -42,11 +42,24 @@ def level_history(*, scope: Organization, year: int, organization_ids=None) -> d
     return history
 
 
+def _runs_covering(*, scope: Organization, year: int):
+    runs = JobRun.objects.filter(year=year - 1)
+    return runs.within(scope) | runs.filter(scope__isnull=True)
+
+
 def latest_run(*, scope: Organization, year: int) -> JobRun | None:
     """The last run that covered this scope for the year: its own, or one over everything."""
-    classification_year = year - 1
-    runs = JobRun.objects.filter(year=classification_year)
-    return (runs.within(scope) | runs.filter(scope__isnull=True)).order_by("-created_at", "-pk").first()
+    return _runs_covering(scope=scope, year=year).order_by("-created_at", "-pk").first()
+
+
+def shown_run(*, scope: Organization, year: int, run_id: int | None) -> JobRun | None:
+    """The run the page follows: the one its address names (`?run=`, after the button), so a
+    reload keeps showing it even when another run started since; else the latest."""
+    if run_id is not None:
+        run = _runs_covering(scope=scope, year=year).filter(pk=run_id).first()
+        if run is not None:
+            return run
+    return latest_run(scope=scope, year=year)
 
 
 def candidate_years(*, scope: Organization) -> list[int]:

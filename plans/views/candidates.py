@@ -12,7 +12,7 @@ from django.views.generic import TemplateView, View
 
 from cells.access import Perm, ScopedMixin, has_perm
 from cells.once import SubmitOnceMixin
-from cells.params import parse_year
+from cells.params import int_param, parse_year
 from cells.runs import QUEUE_DOWN, run_status
 from cells.views.report_runs import ReportRunMixin
 from plans.forms.candidates import CandidateFilterForm, ScheduleForm
@@ -70,7 +70,7 @@ class CandidateListView(CandidateFilterMixin, ScopedMixin, SubmitOnceMixin, Temp
         rows = [{"candidate": c, "history": history.get(c.organization_id, [])} for c in page.object_list]
         can_run = has_perm(self.request.user, Perm.RUN_JOBS)
         schedule = candidates_schedule_get(scope=self.scope) if can_run else None
-        run = queries.latest_run(scope=self.scope, year=year)
+        run = queries.shown_run(scope=self.scope, year=year, run_id=int_param(self.request, "run"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(

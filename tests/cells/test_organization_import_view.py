@@ -15,19 +15,7 @@ from tests.conftest import browser_login
 URL = reverse("cells:import")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def runs_at_once(monkeypatch, django_capture_on_commit_callbacks):
-    """The confirmed import is a background run sent when the request's transaction commits; the
-    test's transaction never commits, so send it as the request ends, as it would be."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: callback())
+pytestmark = pytest.mark.usefixtures("media", "runs_at_once")  # tests/conftest.py
 
 
 @pytest.fixture

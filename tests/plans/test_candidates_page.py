@@ -84,6 +84,26 @@ def test_the_button_runs_the_job_and_shows_the_run(client, tree, alice, django_c
     assert (status["state"], status["progress"], status["finished"]) == ("done", 100, True)
 
 
+def test_a_reload_keeps_showing_the_run_the_button_started(client, tree, alice):
+    """After the button, the page's address names its run: a reload shows that run, not a later one."""
+    mine = JobRun.objects.create(year=2018, scope=tree.d, state=JobRun.State.RUNNING, progress=40)
+    later = JobRun.objects.create(year=2018, scope=tree.d, state=JobRun.State.QUEUED)
+    other_year = JobRun.objects.create(year=2017, scope=tree.d, state=JobRun.State.QUEUED)
+    outside = JobRun.objects.create(year=2018, scope=tree.x, state=JobRun.State.QUEUED)
+    client.force_login(alice)
+
+    def followed(query=""):
+        body = client.get(f"{url()}{query}").content.decode()
+        return [run for run in (mine, later, other_year, outside) if
+                reverse("plans:candidates_run_status", kwargs={"run_id": run.pk}) in body]  # fmt: skip
+
+    assert followed(f"?run={mine.pk}") == [mine]
+    assert followed() == [later]
+    # Another year's run, another scope's run, or no run at that number: the latest, as without.
+    for query in (f"?run={other_year.pk}", f"?run={outside.pk}", "?run=999999", "?run=%00", "?run=²"):
+        assert followed(query) == [later]
+
+
 def test_a_running_job_is_followed_by_the_page(client, tree, alice):
     run = JobRun.objects.create(year=2018, scope=tree.d, state=JobRun.State.RUNNING, progress=40)
     client.force_login(alice)
