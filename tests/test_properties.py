@@ -221,7 +221,7 @@ def posting_views() -> set[str]:
 POSTS_ELSEWHERE = {
     "cells:import": "a file upload: the importer properties below and tests/cells/test_hostile_files.py",
     "plans:candidates_run": "a button without fields (tests/test_runs_faults.py)",
-    "assessments:import": "a file upload: tests/assessments/test_classification_import_view.py (NUL, encodings, empty sheet)",
+    "assessments:import": "a file upload: tests/assessments/test_classification_import_view.py (NUL, encodings)",
     "cells:meeting_import": "a file upload: tests/cells/test_meeting_import_view.py and the importer properties below",
     "plans:report": "a button recording a report run, its format from fixed choices: tests/cells/test_report_runs.py",
     "plans:candidates_export": "a button recording a report run: tests/cells/test_report_runs.py",
