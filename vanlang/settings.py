@@ -242,6 +242,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.notification",
     # The organization of each log entry: part of the log itself.
     "cells.entryorganization",
+    # Each cell's meetings of a year, counted: derived from the meetings, whose every change is logged.
+    "cells.meetingyear",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).
