@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from cells.models import Meeting
 from tests.cells.factories import make_meeting
+from tests.conftest import Kind, make_org
 
 D = datetime.date
 
@@ -45,3 +46,11 @@ def test_the_table_says_how_many_cells_met_regularly(tree):
 def test_an_unknown_org_is_an_error(tree):
     with pytest.raises(CommandError, match="NOPE"):
         run("2018", "--org", "NOPE")
+
+
+def test_the_json_is_written_as_json_dumps_writes_it(tree):
+    make_meeting(tree.a2, date=D(2018, 1, 5))
+    out = run("2018", "--json")
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+    make_org("E", "Đảng bộ huyện Mới", Kind.UPPER_COMMITTEE, tree.province)  # no cell under it
+    assert run("2018", "--org", "E", "--json") == "[]\n"
