@@ -30,13 +30,17 @@ def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list
     history = {}
     # Only what the sentences read: the weak years (a streak stops at the first year missing) and
     # this year and the one before, whatever their level; not ten years of every unit.
-    for organization_id, result_year, level, label in Classification.objects.filter(
-        Q(level__in=WEAK_LEVELS) | Q(year__in=(year - 1, year)),
-        organization_id__in=organization_ids,
-        year__gte=year - HISTORY_YEARS,
-        year__lte=year,
-        state=Classification.State.FINAL,
-    ).order_by().values_list("organization_id", "year", "level", "label"):
+    for organization_id, result_year, level, label in (
+        Classification.objects.filter(
+            Q(level__in=WEAK_LEVELS) | Q(year__in=(year - 1, year)),
+            organization_id__in=organization_ids,
+            year__gte=year - HISTORY_YEARS,
+            year__lte=year,
+            state=Classification.State.FINAL,
+        )
+        .order_by()
+        .values_list("organization_id", "year", "level", "label")
+    ):
         history.setdefault(organization_id, {})[result_year] = (level, label)
     reasons = {}
     for organization_id in organization_ids:

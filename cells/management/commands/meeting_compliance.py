@@ -1,9 +1,8 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cells.compliance import cell_compliance, with_meeting_counts
+from cells.json_lists import json_list_write
 from cells.models import PATH_SEPARATOR, Organization
 
 
@@ -38,16 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(_("%(n)s/%(total)s cells met regularly") % {"n": regular, "total": len(cells)})
 
     def _json(self, organization, year):
-        """The list streamed from the database a batch of rows at a time, written as `json.dumps(...,
-        indent=2)` would write it: a national year is 290,000 cells, neither kept nor encoded whole."""
+        """Streamed from the database a batch of rows at a time: a national year is 290,000 cells."""
         cells = with_meeting_counts(Organization.objects.cells().within(organization).active_in(year), year)
         rows = cells.order_by("code").values_list("code", "regular", "themed").iterator(chunk_size=10_000)
-        out, separator = self.stdout, "[\n"
-        for code, regular, themed in rows:
-            out.write(
-                f'{separator}  {{\n    "code": {json.dumps(code, ensure_ascii=False)},\n'
-                f'    "regular_meetings": {regular},\n    "themed_meetings": {themed}\n  }}',
-                ending="",
-            )
-            separator = ",\n"
-        out.write("[]" if separator == "[\n" else "\n]")
+        json_list_write(
+            self.stdout,
+            ({"code": code, "regular_meetings": regular, "themed_meetings": themed} for code, regular, themed in rows),
+        )
