@@ -1,18 +1,13 @@
-"""A long JSON list written as `json.dumps(rows, ensure_ascii=False, indent=2)` writes it, a row at
-a time: the national reports print hundreds of thousands of rows, which neither need to be kept
-whole nor go through the encoder's pure-Python indenting path."""
+"""The JSON lists of the national reports: one object per line, each encoded by the json module's C
+encoder. `json.dumps(rows, indent=2)` goes through the encoder's pure-Python path and takes
+seconds for the 290,000 cells of a national year; the list is the same JSON either way."""
 
 import json
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def json_list_write(out, rows) -> None:
-    """Write `rows` (dicts, any iterable) to `out` (a command's stdout), then a newline."""
-    separator = "[\n"
-    for row in rows:
-        fields = ",\n".join(
-            f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
-            for key, value in row.items()
-        )
-        out.write(f"{separator}  {{\n{fields}\n  }}", ending="")
-        separator = ",\n"
-    out.write("[]" if separator == "[\n" else "\n]")
+    """Write `rows` (dicts, any iterable) to `out` (a command's stdout) as a JSON list, a row a line."""
+    text = ",\n".join(map(_encode, rows))
+    out.write(f"[\n{text}\n]" if text else "[]")
