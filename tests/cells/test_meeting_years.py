@@ -8,6 +8,7 @@ compares.
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -179,3 +180,40 @@ def test_the_command_checks_and_rebuilds_a_year(tree):
     call_command("meeting_years", "2018", stdout=out)
     call_command("meeting_years", "2018", "--check", stdout=out)
     assert stored() == recounted()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_cell_and_year_are_both_counted(tree):
+    """On PostgreSQL the second writer's recount waits for the first writer's commit (the advisory
+    lock), then counts both; without the lock it would insert a second row for the pair and fail.
+    SQLite lets one writer at a time in, so there the two simply follow each other."""
+    concurrent = connection.vendor == "postgresql"
+    wrote, release, errors = threading.Event(), threading.Event(), []
+
+    def writer(day, hold):
+        try:
+            with transaction.atomic():
+                make_meeting(tree.a1, date=day)
+                if hold:
+                    wrote.set()
+                    release.wait(10)
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=writer, args=(D(2018, 1, 5), concurrent))
+    first.start()
+    if concurrent:
+        assert wrote.wait(10)
+    else:
+        first.join()
+    second = threading.Thread(target=writer, args=(D(2018, 2, 5), False))
+    second.start()
+    second.join(1)  # on PostgreSQL it is now waiting for the first writer's lock
+    assert second.is_alive() == concurrent
+    release.set()
+    first.join()
+    second.join()
+    assert errors == []
+    assert stored()[(tree.a1.pk, 2018)]["meeting_count"] == 2
