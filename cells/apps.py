@@ -18,6 +18,7 @@ class CellsConfig(AppConfig):
     verbose_name = _("Organizations and cells")
 
     def ready(self):
+        import cells.lookups  # noqa: F401  (field__any: IN as one array parameter on PostgreSQL)
         import cells.security.events  # noqa: F401  (the security log's signal receivers)
         import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
         from cells.admin import register_remaining_models
