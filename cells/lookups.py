@@ -7,11 +7,10 @@ placeholders on every call, which costs more than the query itself (about 45 ms 
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field
+from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
 
-@Field.register_lookup
 class AnyOf(In):
     lookup_name = "any"
 
@@ -25,3 +24,7 @@ class AnyOf(In):
         # The values were prepared with the lookup (`In.get_prep_lookup`); only the driver's form is left.
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs if value is not None]
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # organization_id__any=[...]: the keys, not model objects
