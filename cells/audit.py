@@ -284,7 +284,8 @@ def audit_bulk(
                 diff = model_instance_diff(before[i], obj)
             else:
                 diff = model_instance_diff(obj, None)
-            diffs.append(_readable(obj, {name: list(values) for name, values in diff.items()}, choices_of))
+            # auditlog gives None when only untracked fields changed (a stale name_folded): still an entry.
+            diffs.append(_readable(obj, {name: list(values) for name, values in (diff or {}).items()}, choices_of))
     finally:
         language.__exit__(None, None, None)
     for i, obj in enumerate(objects):
