@@ -41,7 +41,7 @@ RUN_RECORD = "a background run's own record (cells.Run is the job's log, not tra
 SOURCE_WRITERS = {
     "cells.audit:audit_bulk": (EXEMPT, "the change log's own writes"),
     "cells.demo_meetings:build": ("load_demo",),
-    "cells.importing.writes:_apply_batch": ("import_organizations",),
+    "cells.importing.writes:_write": ("import_organizations",),
     "cells.meeting_import:_write_chunk": ("import_meetings",),
     "cells.meeting_services:meeting_reminders_send": ("meeting_reminders_task",),
     "cells.models.tree:subtree_rewrite": (EXEMPT, "paths and depths follow the parent, whose change is audited"),
