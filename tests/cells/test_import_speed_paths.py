@@ -37,6 +37,10 @@ def test_any_selects_what_in_selects(tree):
     children = Organization.objects.filter(parent_id__any=[tree.a.pk, tree.b.pk]).values_list("code", flat=True)
     assert sorted(children) == ["D-A-1", "D-A-2", "D-B-1"]
     assert sorted(Organization.objects.filter(parent__any=[tree.x.pk]).values_list("code", flat=True)) == ["X-Y"]
+    # Text with the characters an array literal escapes, and dates.
+    odd = Organization.objects.create(code="ODD", name='Chi bộ "Tân Mỹ" \\ 1, {2}', kind=Organization.Kind.CELL)
+    assert list(Organization.objects.filter(name__any=[odd.name, "other"])) == [odd]
+    assert Organization.objects.filter(founded__any=[datetime.date(2020, 1, 1)]).count() == 0
     assert not Organization.objects.filter(pk__any=[]).exists()
     assert not Organization.objects.filter(pk__any=[None]).exists()
     # A subquery stays a subquery.
