@@ -3,7 +3,6 @@
 import re
 import unicodedata
 
-
 # The longest texts that forms accept (a TextField has no limit of its own): a note or a
 # reason, and a section of a document such as a plan's weaknesses (about ten printed pages).
 NOTE_MAX = 4000
