@@ -19,6 +19,9 @@ class CellsConfig(AppConfig):
 
     def ready(self):
         import cells.lookups  # noqa: F401  (field__any: IN as one array parameter on PostgreSQL)
+        from cells import arrays
+
+        arrays.register()  # bulk inserts' arrays escaped without a regular expression per character
         import cells.security.events  # noqa: F401  (the security log's signal receivers)
         import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
         from cells.admin import register_remaining_models
