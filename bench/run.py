@@ -425,6 +425,7 @@ def markdown(figures: dict) -> str:
         for row in figures["imports"]:
             lines.append(
                 f"| {row['import']} | {row['file']} | {row.get('rows')} | {row.get('seconds')} "
-                f"| {row.get('rows_per_second')} | {row.get('cpu_seconds')} | {row.get('load')} | {row.get('peak_rss_mb')} |"
+                f"| {row.get('rows_per_second')} | {row.get('cpu_seconds')} | {row.get('load')} "
+                f"| {row.get('peak_rss_mb')} |"
             )
     return "\n".join(lines)
