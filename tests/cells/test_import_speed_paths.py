@@ -119,3 +119,30 @@ def test_a_bulk_create_entry_is_what_auditlog_would_write(tree, make):
     assert entry.action == LogEntry.Action.CREATE
     assert entry.changes == expected
     assert entry.changes["organization"] == ["None", str(tree.a1.pk)]
+
+
+def test_a_bulk_insert_keeps_quotes_and_backslashes(tree):
+    """Django sends a bulk insert as arrays (UNNEST); `cells.arrays.ArrayDumper` escapes their text."""
+    topics = ['Học tập "Di chúc"', "a \\ b", 'c\\"d', "e, {f}", "NULL", ""]
+    Meeting.objects.bulk_create(
+        Meeting(
+            organization=tree.a1,
+            date=datetime.date(2025, 1, day),
+            kind=Meeting.Kind.REGULAR,
+            members_total=9,
+            members_present=8,
+            topic=topic,
+        )
+        for day, topic in enumerate(topics, start=1)
+    )
+    stored = (
+        Meeting.objects.filter(organization=tree.a1, date__year=2025).order_by("date").values_list("topic", flat=True)
+    )
+    assert list(stored) == topics
+    assert audit_bulk(action="create", objects=list(Meeting.objects.filter(organization=tree.a1))) == len(topics)
+    assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Meeting)).count() == len(topics)
+    assert {
+        entry.changes["topic"][1]
+        for entry in LogEntry.objects.filter(content_type__model="meeting")
+        if "topic" in entry.changes
+    } == set(topics)
