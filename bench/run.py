@@ -439,12 +439,13 @@ def markdown(figures: dict) -> str:
     if figures.get("imports"):
         lines += [
             "",
-            "| import | file | rows | s | rows/s | peak RSS MB |",
-            "| --- | --- | ---: | ---: | ---: | ---: |",
+            "| import | file | rows | s | rows/s | CPU s (the import's process) | load | peak RSS MB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in figures["imports"]:
             lines.append(
                 f"| {row['import']} | {row['file']} | {row.get('rows')} | {row.get('seconds')} "
-                f"| {row.get('rows_per_second')} | {row.get('peak_rss_mb')} |"
+                f"| {row.get('rows_per_second')} | {row.get('cpu_seconds')} | {row.get('load')} "
+                f"| {row.get('peak_rss_mb')} |"
             )
     return "\n".join(lines)

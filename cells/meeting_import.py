@@ -120,7 +120,7 @@ class CellLookup:
         missing = [code for code in codes if code not in self.known]
         if not missing:
             return
-        rows = Organization.objects.filter(code__in=missing).only(
+        rows = Organization.objects.filter(code__any=missing).only(
             "id", "code", "kind", "name", "path", "founded", "dissolved"
         )
         for code in missing:
@@ -215,7 +215,7 @@ def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool, act
     stored = {
         (cell_id, date, kind): (pk, rest)
         for cell_id, date, kind, pk, *rest in Meeting.objects.filter(
-            organization_id__in={pk for pk, *_rest in checked}, date__gte=min(dates), date__lte=max(dates)
+            organization_id__any={pk for pk, *_rest in checked}, date__gte=min(dates), date__lte=max(dates)
         )
         .order_by()
         .values_list("organization_id", "date", "kind", "pk", *FIELDS)

@@ -48,7 +48,7 @@ SOURCE_WRITERS = {
     "cells.audit:audit_bulk": (EXEMPT, "the change log's own writes"),
     "cells.demo_meetings:build": ("load_demo",),
     "cells.demo_2026:build": ("load_demo",),
-    "cells.importing.writes:_apply_batch": ("import_organizations",),
+    "cells.importing.writes:_write": ("import_organizations",),
     "cells.meeting_import:_write_chunk": ("import_meetings",),
     "cells.meeting_services:meeting_reminders_send.record": ("meeting_reminders_task",),
     "cells.meeting_years:meeting_years_refresh": (EXEMPT, DERIVED),
