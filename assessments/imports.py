@@ -127,6 +127,7 @@ class Unit:
 
     active_in = Organization.active_in
     ancestor_ids = Organization.ancestor_ids
+    is_within = Organization.is_within
 
 
 UNIT_FIELDS = ("pk", "code", "name", "kind", "path", "founded", "dissolved")
