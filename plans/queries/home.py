@@ -300,22 +300,25 @@ def staff_home(scope: Organization, today: datetime.date | None = None, progress
     )
 
 
-# The lists of the staff home whose first rows a snapshot leaves to the page (they stay live).
+# The lists of the staff home: a snapshot keeps their counts and the keys of their first rows.
 SNAPSHOT_LISTS = ("pending", "without_plan", "overdue")
 
 
 def staff_figures(home: StaffHome) -> dict:
     """The whole-scope figures of a staff home as JSON (a stored snapshot): every count and total,
-    the largest quotas; not the lists' rows, which the page reads live."""
+    the largest quotas, and the keys of each list's first rows (the page reads those rows by key)."""
     figures = asdict(home)
     for name in SNAPSHOT_LISTS:
-        figures[name] = {"count": figures[name]["count"]}
+        listed = getattr(home, name)
+        figures[name] = {"count": listed.count, "ids": [item.pk for item in listed.items]}
     figures["meetings"]["month"] = home.meetings.month.isoformat()
     return figures
 
 
 def staff_home_from(figures: dict, scope: Organization, today: datetime.date) -> StaffHome:
-    """A staff home from a snapshot's figures, with the first rows of its lists read now: three queries."""
+    """A staff home from a snapshot's figures. Three queries read the lists' stored rows by key, each
+    through its list's own conditions, so a row settled since (a candidate decided, a task done)
+    drops out; rows new since then appear with the next snapshot."""
     lists = {
         "pending": pending_candidates(scope),
         "without_plan": selected_without_plan(scope),
@@ -324,9 +327,13 @@ def staff_home_from(figures: dict, scope: Organization, today: datetime.date) ->
     admissions = dict(figures["admissions"])
     admissions["rows"] = [QuotaRow(**row) for row in admissions["rows"]]
     meetings = dict(figures["meetings"], month=datetime.date.fromisoformat(figures["meetings"]["month"]))
+    heads = {
+        name: Head(list(lists[name].filter(pk__in=figures[name].get("ids", []))[:LIST_LIMIT]), figures[name]["count"])
+        for name in SNAPSHOT_LISTS
+    }
     return StaffHome(
         **{key: figures[key] for key in ("year", "year_from_results", "units", "final", "draft")},
-        **{name: Head(list(lists[name][:LIST_LIMIT]), figures[name]["count"]) for name in SNAPSHOT_LISTS},
+        **heads,
         plans=PlanCounts(**figures["plans"]),
         meetings=MeetingMonth(**meetings),
         admissions=Admissions(**admissions),
