@@ -7,6 +7,7 @@ from cells.audit import acting_as_task
 from cells.models import Run
 from cells.runs import run_execute, task_name
 from plans.services.candidates import candidates_run_old_message, candidates_run_scheduled, candidates_run_work
+from plans.services.home import home_snapshot_work, home_snapshots_refresh
 from plans.services.plans import reminders_send
 
 # A national year (~55,000 grassroots organizations) takes seconds; the limits catch a stuck run.
@@ -51,3 +52,16 @@ def send_task_reminders(self) -> dict:
     if result.failed:
         raise self.retry(countdown=settings.VANLANG_REMINDER_RETRY_SECONDS)
     return {"emails": result.sent_emails, "tasks": result.tasks_reminded}
+
+
+# The national figures take a few seconds (sixteen aggregates over the country).
+@shared_task(name=task_name(Run.Kind.HOME_SNAPSHOT), soft_time_limit=5 * 60, time_limit=6 * 60)
+def home_snapshot_run(*, run_id: int) -> None:
+    """Compute a large scope's home figures (a recorded run; a second message does nothing)."""
+    run_execute(run_id=run_id, work=home_snapshot_work)
+
+
+@shared_task(name="plans.home_snapshots_refresh", time_limit=5 * 60, soft_time_limit=4 * 60)
+def home_snapshots_refresh_task() -> dict:
+    """Every 5 minutes (celery beat): keep the figures of the large scopes viewed recently fresh."""
+    return home_snapshots_refresh()

@@ -77,6 +77,8 @@ SOURCE_WRITERS = {
     "cells.versions:versioned_update": ("plan_and_task_edits",),
     "plans.services.plans:_save_targets": ("plan_and_task_edits",),
     "plans.services.plans:progress_report_add": ("progress_report",),
+    "plans.services.home:home_snapshot_request": (EXEMPT, "a large scope's stored home figures: derived, like a cache"),
+    "plans.services.home:staff_home_snapshot": (EXEMPT, "when a large scope's stored home figures were last viewed"),
 }
 QUERYSET_METHODS = {"filter", "exclude", "all", "within", "select_for_update", "order_by", "only", "defer", "using"}
 

@@ -15,6 +15,7 @@ STEPS = {
     "cells.runs_sweep": "cells.migrations.0009_runs_sweep_schedule",
     "cells.meeting_reminders_send": "cells.migrations.0003_meeting_reminder_schedule",
     "plans.send_task_reminders": "plans.migrations.0006_runs_task_reminder_schedule",
+    "plans.home_snapshots_refresh": "plans.migrations.0010_home_snapshot_schedule",
 }
 
 

@@ -237,6 +237,13 @@ VANLANG_RUNS_STALE_AFTER = int(os.environ.get("VANLANG_RUNS_STALE_AFTER", "180")
 VANLANG_RUNS_HEARTBEAT_SECONDS = int(os.environ.get("VANLANG_RUNS_HEARTBEAT_SECONDS", "20"))
 VANLANG_RUNS_MAX_ATTEMPTS = int(os.environ.get("VANLANG_RUNS_MAX_ATTEMPTS", "3"))
 
+# The staff home of a scope above a district (the country, a province) shows stored figures
+# (plans.HomeSnapshot): a run recomputes them when the page finds them older than this many
+# seconds, and the periodic refresh keeps those of scopes viewed within the last
+# VANLANG_HOME_SNAPSHOT_VIEWED_WITHIN seconds fresh. District and smaller scopes stay live.
+VANLANG_HOME_SNAPSHOT_MAX_AGE = int(os.environ.get("VANLANG_HOME_SNAPSHOT_MAX_AGE", "900"))
+VANLANG_HOME_SNAPSHOT_VIEWED_WITHIN = int(os.environ.get("VANLANG_HOME_SNAPSHOT_VIEWED_WITHIN", "7200"))
+
 # Every model of the project is audited; the audit log itself and sessions are not.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
@@ -262,6 +269,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.answeredpost",
     # Each cell's meetings of a year, counted: derived from the meetings, whose every change is logged.
     "cells.meetingyear",
+    # The staff home's stored figures of a large scope: computed from the records, like a cache.
+    "plans.homesnapshot",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

@@ -23,6 +23,7 @@ class Run(models.Model):
         IMPORT_CLASSIFICATIONS = "import_classifications", _("Classification import")
         IMPORT_MEETINGS = "import_meetings", _("Meeting import")
         REPORT = "report", _("Report")
+        HOME_SNAPSHOT = "home_snapshot", _("Home page figures")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

@@ -5,7 +5,7 @@ their first rows and counted by the database, figures are aggregates.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from auditlog.models import LogEntry
 from django.db.models import (
@@ -47,7 +47,8 @@ class Head:
 
     @property
     def more(self) -> int:
-        return self.count - len(self.items)
+        # A snapshot's count may be older than the rows read now.
+        return max(0, self.count - len(self.items))
 
 
 def head(queryset: QuerySet, limit: int = LIST_LIMIT) -> Head:
@@ -264,26 +265,78 @@ class StaffHome:
         return max(0, self.units - self.final - self.draft)
 
 
-def staff_home(scope: Organization, today: datetime.date | None = None) -> StaffHome:
-    """Sixteen queries whatever the scope's size, each a count, an aggregate or a first few rows."""
+def staff_home(scope: Organization, today: datetime.date | None = None, progress=None) -> StaffHome:
+    """Sixteen queries whatever the scope's size, each a count, an aggregate or a first few rows.
+
+    `progress(percent)`, if given, is called between the parts (a background run reports it)."""
     today = today or timezone.localdate()
+    progress = progress or (lambda percent: None)
     year, from_results = cycle_year(scope, today)  # 1: the latest year with results
     states = dict(  # 2: the year's results by state
         results_in(year=year, root=scope, final=False).order_by().values_list("state").annotate(n=Count("pk"))
     )
     units = Organization.objects.within(scope).grassroots().active_in(year).count()  # 3: the units of the year
+    progress(20)
+    pending = head(pending_candidates(scope))  # 4, 5
+    without_plan = head(selected_without_plan(scope))  # 6, 7
+    progress(40)
+    plans = plan_counts(scope, today)  # 8
+    overdue = head(overdue_tasks(scope, today))  # 9, 10
+    progress(60)
+    meetings = meeting_month(scope, previous_month(today))  # 11, 12
+    progress(75)
     return StaffHome(
         year=year,
         year_from_results=from_results,
         units=units,
         final=states.get(Classification.State.FINAL, 0),
         draft=states.get(Classification.State.DRAFT, 0),
-        pending=head(pending_candidates(scope)),  # 4, 5
-        without_plan=head(selected_without_plan(scope)),  # 6, 7
-        plans=plan_counts(scope, today),  # 8
-        overdue=head(overdue_tasks(scope, today)),  # 9, 10
-        meetings=meeting_month(scope, previous_month(today)),  # 11, 12
+        pending=pending,
+        without_plan=without_plan,
+        plans=plans,
+        overdue=overdue,
+        meetings=meetings,
         admissions=admissions_against_quota(scope, year),  # 13-16
+    )
+
+
+# The lists of the staff home: a snapshot keeps their counts and the keys of their first rows.
+SNAPSHOT_LISTS = ("pending", "without_plan", "overdue")
+
+
+def staff_figures(home: StaffHome) -> dict:
+    """The whole-scope figures of a staff home as JSON (a stored snapshot): every count and total,
+    the largest quotas, and the keys of each list's first rows (the page reads those rows by key)."""
+    figures = asdict(home)
+    for name in SNAPSHOT_LISTS:
+        listed = getattr(home, name)
+        figures[name] = {"count": listed.count, "ids": [item.pk for item in listed.items]}
+    figures["meetings"]["month"] = home.meetings.month.isoformat()
+    return figures
+
+
+def staff_home_from(figures: dict, scope: Organization, today: datetime.date) -> StaffHome:
+    """A staff home from a snapshot's figures. Three queries read the lists' stored rows by key, each
+    through its list's own conditions, so a row settled since (a candidate decided, a task done)
+    drops out; rows new since then appear with the next snapshot."""
+    lists = {
+        "pending": pending_candidates(scope),
+        "without_plan": selected_without_plan(scope),
+        "overdue": overdue_tasks(scope, today),
+    }
+    admissions = dict(figures["admissions"])
+    admissions["rows"] = [QuotaRow(**row) for row in admissions["rows"]]
+    meetings = dict(figures["meetings"], month=datetime.date.fromisoformat(figures["meetings"]["month"]))
+    heads = {
+        name: Head(list(lists[name].filter(pk__in=figures[name].get("ids", []))[:LIST_LIMIT]), figures[name]["count"])
+        for name in SNAPSHOT_LISTS
+    }
+    return StaffHome(
+        **{key: figures[key] for key in ("year", "year_from_results", "units", "final", "draft")},
+        **heads,
+        plans=PlanCounts(**figures["plans"]),
+        meetings=MeetingMonth(**meetings),
+        admissions=Admissions(**admissions),
     )
 
 

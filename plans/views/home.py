@@ -10,7 +10,9 @@ from django.views.generic import TemplateView
 from cells.access import Perm, ScopedMixin
 from cells.lifespan import ended_notice
 from cells.models import UserRole
+from cells.runs import QUEUE_DOWN
 from plans.queries import home as queries
+from plans.services.home import scope_is_large, staff_home_snapshot
 
 Role = UserRole.Role
 
@@ -26,8 +28,7 @@ class HomeView(ScopedMixin, TemplateView):
         # A unit that ended (the 2025 reform) says so first, and where its work went.
         context = {"today": today, "scope": self.scope, "notice": ended_notice(self.scope, self.scope)}
         if self.role.role == Role.STAFF:
-            context["home"] = home = queries.staff_home(self.scope, today)
-            context["chart"] = staff_chart(home)
+            context.update(self.staff_context(today))
         elif self.role.role == Role.STANDING:
             context["home"] = queries.standing_home(self.scope, self.request.user, today)
         elif self.role.role == Role.SECRETARY:
@@ -35,6 +36,18 @@ class HomeView(ScopedMixin, TemplateView):
         else:
             context["changes"] = queries.latest_changes(self.scope)
         return super().get_context_data(**context, **kwargs)
+
+    def staff_context(self, today) -> dict:
+        """Live figures for a district or smaller; above a district, the stored ones (see
+        plans.services.home), with the time they were computed and the run computing newer ones."""
+        if not scope_is_large(self.scope):
+            home = queries.staff_home(self.scope, today)
+            return {"home": home, "chart": staff_chart(home)}
+        stored = staff_home_snapshot(scope=self.scope, user=self.request.user, today=today)
+        context = {"home": stored.home, "snapshot": stored, "queue_down": QUEUE_DOWN}
+        if stored.home is not None:
+            context["chart"] = staff_chart(stored.home)
+        return context
 
 
 def staff_chart(home: queries.StaffHome) -> dict:
