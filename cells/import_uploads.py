@@ -198,6 +198,11 @@ def changes_summary(result) -> dict:
     }
 
 
+def _keep_changes(run: Run, summary: dict) -> None:
+    """The check's change lists, kept with its run (ignored by a run taken over meanwhile)."""
+    Run.objects.filter(pk=run.pk, attempts=run.attempts).update(params={**run.params, "changes": summary})
+
+
 def organizations_import_work(run: Run) -> dict:
     """The organization import's check (its preview keeps the change lists in the run's params)
     or the import itself, confirmed on the import page, as a background run."""
@@ -207,8 +212,7 @@ def organizations_import_work(run: Run) -> dict:
             path=path, dry_run=dry_run, scope=scope, actor=actor, remote_addr=remote_addr, progress=progress
         )
         if dry_run and result.ok:
-            params = {**run.params, "changes": changes_summary(result)}
-            Run.objects.filter(pk=run.pk, attempts=run.attempts).update(params=params)
+            _keep_changes(run, changes_summary(result))
         counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         return Outcome(errors=result.errors, counts={**counts, "moved": result.moved})
 
