@@ -110,6 +110,29 @@ def _parse(number: int, values: dict, errors: list[RowError], seen: RepeatFinder
     return {**values, "number": number, "code": code, "year": year, "level": level, "score": score, "suspect": suspect}
 
 
+@dataclass(slots=True)
+class Unit:
+    """What the checks read of an organization, from one row of `values_list`: no model object.
+
+    The life-span and tree rules are the model's own methods, not a copy of them.
+    """
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    founded: datetime.date | None
+    dissolved: datetime.date | None
+
+    active_in = Organization.active_in
+    ancestor_ids = Organization.ancestor_ids
+    is_within = Organization.is_within
+
+
+UNIT_FIELDS = ("pk", "code", "name", "kind", "path", "founded", "dissolved")
+
+
 class OrganizationLookup:
     """Organizations by upper-cased code and their ancestors by id, read a chunk at a time.
 
@@ -117,8 +140,8 @@ class OrganizationLookup:
     """
 
     def __init__(self):
-        self.by_code: dict[str, Organization | None] = {}
-        self.ancestors: dict[int, Organization] = {}
+        self.by_code: dict[str, Unit | None] = {}
+        self.ancestors: dict[int, Unit] = {}
 
     def load(self, codes) -> None:
         codes = {code.upper() for code in codes}
@@ -130,22 +153,23 @@ class OrganizationLookup:
             return
         found = {}
         for chunk in _chunks(missing):
-            for organization in Organization.objects.filter(code__in=chunk):
-                found[organization.code.upper()] = organization
+            for row in Organization.objects.filter(code__any=chunk).order_by().values_list(*UNIT_FIELDS):
+                found[row[1].upper()] = Unit(*row)
         # Codes are matched exactly first, then without regard to case.
         for chunk in _chunks(missing - set(found)):
             query = Organization.objects.none()
             for code in chunk:
                 query |= Organization.objects.filter(code__iexact=code)
-            for organization in query:
-                found.setdefault(organization.code.upper(), organization)
+            for row in query.order_by().values_list(*UNIT_FIELDS):
+                found.setdefault(row[1].upper(), Unit(*row))
         for code in missing:
             self.by_code[code] = found.get(code)
-        wanted = {pk for organization in found.values() for pk in organization.ancestor_ids()} - set(self.ancestors)
+        wanted = {pk for unit in found.values() for pk in unit.ancestor_ids()} - set(self.ancestors)
         for chunk in _chunks(wanted):
-            self.ancestors.update(Organization.objects.in_bulk(chunk))
+            for row in Organization.objects.filter(pk__any=chunk).order_by().values_list(*UNIT_FIELDS):
+                self.ancestors[row[0]] = Unit(*row)
 
-    def get(self, code: str) -> Organization | None:
+    def get(self, code: str) -> Unit | None:
         return self.by_code.get(code.upper())
 
 
@@ -167,7 +191,7 @@ def _stored(rows: list[ResultRow]) -> dict[tuple[int, int], tuple]:
     stored = {}
     for chunk in _chunks({row.organization_id for row in rows}):
         for organization_id, year, *values in (
-            Classification.objects.filter(organization_id__in=chunk, year__in={row.year for row in rows})
+            Classification.objects.filter(organization_id__any=chunk, year__in={row.year for row in rows})
             .order_by()
             .values_list("organization_id", "year", "pk", *STORED)
         ):

@@ -53,7 +53,8 @@ class YearView(ScopedMixin, SubmitOnceMixin, TemplateView):
         organization = self.get_organization(self.kwargs["org_code"])
         year = _year_or_404(self.kwargs["year"])
         rule_set = rule_set_for(year)
-        summary = queries.year_summary(year=year, root=organization)
+        figures = queries.year_figures(year=year, root=organization)
+        summary = figures["summary"]
         trend = queries.trend(root=organization)
         levels = [
             {
@@ -88,7 +89,7 @@ class YearView(ScopedMixin, SubmitOnceMixin, TemplateView):
             rule_set=rule_set,
             summary=summary,
             levels=levels,
-            sectors=queries.by_sector(year=year, root=organization),
+            sectors=figures["sectors"],
             trend=trend,
             chart=chart,
             changed=changed[: self.LIST_LIMIT],
@@ -96,8 +97,8 @@ class YearView(ScopedMixin, SubmitOnceMixin, TemplateView):
             weak=weak[: self.LIST_LIMIT],
             weak_more=len(weak) > self.LIST_LIMIT,
             list_limit=self.LIST_LIMIT,
-            guideline=queries.guideline_warnings(year=year, root=organization),
-            drafts=queries.draft_count(year=year, root=organization),
+            guideline=figures["guideline"],
+            drafts=figures["drafts"],
             counts_cells=organization.is_grassroots,
             can_enter=has_perm(self.request.user, Perm.ENTER_CLASSIFICATIONS) and self.can_enter(organization),
             notice=ended_notice(organization, self.scope, year=year, url_name="assessments:year"),

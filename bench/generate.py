@@ -516,6 +516,9 @@ def _copy_meetings(tree: Tree, profile: Profile, rng: random.Random) -> float:
                        "", now, now, 1]  # fmt: skip
 
     count = _copy("cells_meeting", columns, rows())
+    from cells.meeting_years import meeting_years_rebuild
+
+    meeting_years_rebuild(year=profile.meeting_year)  # COPY skips the summary's refresh: the year recounted
     seconds = round(time.perf_counter() - start, 1)
     log(f"meetings written directly ({count} rows, --direct): {seconds} s")
     return seconds

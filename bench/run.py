@@ -123,9 +123,10 @@ def pages(scope, year: int, support_year: int, rare_code: str):
         (
             "meeting compliance",
             reverse("cells:meeting_compliance", kwargs={"org_code": scope.code, "year": year}),
-            "SELECT COUNT(*), SUM(m.members_present) FROM cells_meeting m JOIN cells_organization o "
-            f"ON o.id = m.organization_id WHERE m.date BETWEEN %s AND %s AND {org_in_scope}",
-            [first, last, prefix],
+            # The page reads the per-cell yearly summary (cells.MeetingYear); so does its bare view.
+            "SELECT COUNT(*), SUM(y.regular) FROM cells_meetingyear y JOIN cells_organization o "
+            f"ON o.id = y.organization_id WHERE y.year = %s AND {org_in_scope}",
+            [year, prefix],
         ),
         (
             "admissions overview",
@@ -288,8 +289,8 @@ cells AS (
 ),
 figures AS (
     SELECT cells.owner, cells.name,
-        (SELECT COUNT(*) FROM cells_meeting m WHERE m.organization_id = cells.id
-            AND m.date BETWEEN %(first)s AND %(last)s AND m.kind IN ('regular', 'combined')) AS regular,
+        (SELECT y.regular FROM cells_meetingyear y WHERE y.organization_id = cells.id
+            AND y.year = %(year)s) AS regular,
         (SELECT MAX(a.decision_date) FROM cells_admission a WHERE a.organization_id = cells.id
             AND a.decision_date <= %(last)s) AS last_admission
     FROM cells
@@ -438,12 +439,13 @@ def markdown(figures: dict) -> str:
     if figures.get("imports"):
         lines += [
             "",
-            "| import | file | rows | s | rows/s | peak RSS MB |",
-            "| --- | --- | ---: | ---: | ---: | ---: |",
+            "| import | file | rows | s | rows/s | CPU s (the import's process) | load | peak RSS MB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in figures["imports"]:
             lines.append(
                 f"| {row['import']} | {row['file']} | {row.get('rows')} | {row.get('seconds')} "
-                f"| {row.get('rows_per_second')} | {row.get('peak_rss_mb')} |"
+                f"| {row.get('rows_per_second')} | {row.get('cpu_seconds')} | {row.get('load')} "
+                f"| {row.get('peak_rss_mb')} |"
             )
     return "\n".join(lines)

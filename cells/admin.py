@@ -375,7 +375,9 @@ def project_app_configs():
 
 
 # Part of the change log itself; absent members are read on their meeting's page.
-KEPT_OUT_OF_THE_ADMIN = {"cells.entryorganization"}
+# The change log's own rows; the meeting summary, derived from the meetings (which the admin shows)
+# and never edited by hand.
+KEPT_OUT_OF_THE_ADMIN = {"cells.entryorganization", "cells.meetingyear"}
 
 
 def register_remaining_models(site=admin.site):

@@ -18,6 +18,11 @@ class CellsConfig(AppConfig):
     verbose_name = _("Organizations and cells")
 
     def ready(self):
+        import cells.lookups  # noqa: F401  (field__any: IN as one array parameter on PostgreSQL)
+        import cells.meeting_years  # noqa: F401  (a meeting's save or delete recounts its cell's year)
+        from cells import arrays
+
+        arrays.register()  # bulk inserts' arrays escaped without a regular expression per character
         import cells.security.events  # noqa: F401  (the security log's signal receivers)
         import cells.security.sessions  # noqa: F401  (a deactivated user's sessions end)
         from cells.admin import register_remaining_models

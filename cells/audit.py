@@ -176,27 +176,39 @@ def readable(obj, changes: dict) -> dict:
     A choice becomes its display value in the site's language; a model may show a field its own
     way with `audit_display(field_name, value)` (a classification level as its rule set writes it).
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _readable(obj, changes, {})
+
+
+def _readable(obj, changes: dict, choices_of: dict) -> dict:
+    """`readable` inside the site's language; `choices_of` keeps each field's choices for a batch."""
     model = type(obj)
     display = getattr(obj, "audit_display", None)
     shown = {}
-    with translation.override(settings.LANGUAGE_CODE):
-        for name, values in changes.items():
-            if isinstance(values, dict):  # many-to-many: already objects' names
-                shown[name] = values
-                continue
+    for name, values in changes.items():
+        if isinstance(values, dict):  # many-to-many: already objects' names
+            shown[name] = values
+            continue
+        if name not in choices_of:
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
-                shown[name] = list(values)
-                continue
-            choices = {str(key): str(label) for key, label in field.flatchoices} if field.choices else {}
-            row = []
-            for value in values:
-                text = display(name, value) if display is not None and value not in (None, "None") else None
-                if text is None:
-                    text = choices.get(str(value), value)
-                row.append(text)
-            shown[name] = row
+                field = None
+            if field is None:
+                choices_of[name] = None
+            else:
+                choices_of[name] = {str(key): str(label) for key, label in field.flatchoices} if field.choices else {}
+        choices = choices_of[name]
+        if choices is None:
+            shown[name] = list(values)
+            continue
+        row = []
+        for value in values:
+            text = display(name, value) if display is not None and value not in (None, "None") else None
+            if text is None:
+                text = choices.get(str(value), value)
+            row.append(text)
+        shown[name] = row
     return shown
 
 
@@ -259,14 +271,27 @@ def audit_bulk(
     content_type = ContentType.objects.get_for_model(model)
     organizations = organizations_of(objects)
     entries, links = [], []
+    created_diff = _created_diff(model) if kind == LogEntry.Action.CREATE else None
+    choices_of = {}
+    language = translation.override(settings.LANGUAGE_CODE)
+    language.__enter__()  # once for the batch: the words of every entry in the site's language
+    try:
+        diffs = []
+        for i, obj in enumerate(objects):
+            if created_diff is not None:
+                diff = created_diff(obj)
+            elif kind == LogEntry.Action.CREATE:
+                diff = model_instance_diff(None, obj)
+            elif kind == LogEntry.Action.UPDATE:
+                diff = model_instance_diff(before[i], obj)
+            else:
+                diff = model_instance_diff(obj, None)
+            # auditlog gives None when only untracked fields changed (a stale name_folded): still an entry.
+            diffs.append(_readable(obj, {name: list(values) for name, values in (diff or {}).items()}, choices_of))
+    finally:
+        language.__exit__(None, None, None)
     for i, obj in enumerate(objects):
-        if kind == LogEntry.Action.CREATE:
-            diff = model_instance_diff(None, obj)
-        elif kind == LogEntry.Action.UPDATE:
-            diff = model_instance_diff(before[i], obj)
-        else:
-            diff = model_instance_diff(obj, None)
-        changes = readable(obj, {name: list(values) for name, values in diff.items()})
+        changes = diffs[i]
         reason = _reason(changes, reasons if isinstance(reasons, str) else reasons[i])
         entry = LogEntry(
             content_type=content_type,
@@ -292,6 +317,41 @@ def audit_bulk(
         batch_size=BATCH_SIZE,
     )
     return len(entries)
+
+
+def _created_diff(model):
+    """`model_instance_diff(None, obj)` for many new objects of `model`, with the fields found once.
+
+    For a new object django-auditlog compares each tracked field's value with "None" (what it
+    reads of no object); the set of fields is the same for every object of a batch. Masked
+    fields keep auditlog's own path (None: use `model_instance_diff`).
+    """
+    from auditlog.diff import get_field_value, get_fields_in_model
+    from auditlog.registry import auditlog
+    from django.utils.encoding import smart_str
+
+    model_fields = auditlog.get_model_fields(model)
+    fields = set(get_fields_in_model(model()))
+    if model_fields and (model_fields["include_fields"] or model_fields["exclude_fields"]) and fields:
+        if model_fields["include_fields"]:
+            fields = [field for field in fields if field.name in model_fields["include_fields"]]
+        if model_fields["exclude_fields"]:
+            fields = [field for field in fields if field.name not in model_fields["exclude_fields"]]
+    if model_fields and any(field.name in model_fields["mask_fields"] for field in fields):
+        return None
+    absent = get_field_value(None, next(iter(fields))) if fields else "None"
+    if absent != "None":
+        return None
+
+    def diff(obj) -> dict:
+        changes = {}
+        for field in fields:
+            value = get_field_value(obj, field)
+            if value != "None":
+                changes[field.name] = ("None", smart_str(value))
+        return changes or None
+
+    return diff
 
 
 def snapshot(obj):

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
-from cells.models import Admission, Meeting, Organization
+from cells.models import Admission, Organization
 from cells.models.tree import nearest_on_path, year_bounds
 from cells.paging import KnownCountPaginator
 
@@ -26,21 +26,22 @@ LOW_SHARE = 10 / 12
 
 
 def with_meeting_counts(cells: QuerySet, year: int) -> QuerySet:
-    """Annotate the year's meeting figures on a queryset of cells: one grouped join, no query per row.
+    """Annotate the year's meeting figures on a queryset of cells: one join, no query per row.
 
-    The year is a condition of the join itself (a FilteredRelation), not a FILTER on each
-    aggregate: the database reads only that year's meetings of each cell through the
-    (organization, date) index instead of every meeting the cells ever held.
+    The figures are read from each cell's row of the year in the meeting summary (MeetingYear,
+    kept up to date by every write of meetings: cells.meeting_years), not from the meetings: one
+    indexed row per cell instead of a year of meetings to group. A cell without a row had no
+    meeting recorded that year and reads zeros.
     """
-    first, last = year_bounds(year)
-    year_meetings = FilteredRelation("meetings", condition=Q(meetings__date__gte=first, meetings__date__lte=last))
-    return cells.alias(year_meetings=year_meetings).annotate(
-        regular=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.REGULAR_KINDS)),
-        themed=Count("year_meetings", filter=Q(year_meetings__kind__in=Meeting.THEMED_KINDS)),
-        meeting_count=Count("year_meetings"),
-        present_sum=Sum("year_meetings__members_present"),
-        roll_sum=Sum("year_meetings__members_total"),
-        with_guest=Count("year_meetings", filter=~Q(year_meetings__guest="")),
+    summary = FilteredRelation("meeting_years", condition=Q(meeting_years__year=year))
+    zero = Value(0)
+    return cells.alias(year_summary=summary).annotate(
+        regular=Coalesce("year_summary__regular", zero),
+        themed=Coalesce("year_summary__themed", zero),
+        meeting_count=Coalesce("year_summary__meeting_count", zero),
+        present_sum=Coalesce("year_summary__present_sum", zero),
+        roll_sum=Coalesce("year_summary__roll_sum", zero),
+        with_guest=Coalesce("year_summary__with_guest", zero),
     )
 
 
@@ -92,32 +93,6 @@ class CellCompliance:
         return 100 * self.present_sum / self.roll_sum if self.roll_sum else None
 
 
-@dataclass
-class GrassrootsCompliance:
-    """A grassroots organization's cells in a year: "16/16 cells met regularly"."""
-
-    id: int
-    code: str
-    name: str
-    cells: list[CellCompliance] = field(default_factory=list)
-
-    @property
-    def cell_count(self) -> int:
-        return len(self.cells)
-
-    @property
-    def regular_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.met_regularly)
-
-    @property
-    def low_cells(self) -> list[CellCompliance]:
-        return [cell for cell in self.cells if cell.low]
-
-    @property
-    def meeting_count(self) -> int:
-        return sum(cell.meeting_count for cell in self.cells)
-
-
 def cell_compliance(*, organization: Organization, year: int, today=None) -> list[CellCompliance]:
     """Every cell in `organization`'s subtree active in `year`, with its meetings, sorted by code. One query."""
     today = today or timezone.localdate()
@@ -149,23 +124,10 @@ def grassroots_of(cell_path: str, grassroots_ids: set[int]) -> int | None:
     return nearest_on_path(cell_path, grassroots_ids)
 
 
-def grassroots_compliance(*, organization: Organization, year: int, today=None) -> list[GrassrootsCompliance]:
-    """Per grassroots organization in the subtree, its cells' compliance. Two queries."""
-    cells = cell_compliance(organization=organization, year=year, today=today)
-    grassroots = (
-        Organization.objects.grassroots()
-        .within(organization)
-        .active_in(year)
-        .order_by("name_folded")
-        .values("id", "code", "name")
-    )
-    groups = {row["id"]: GrassrootsCompliance(**row) for row in grassroots}
-    ids = set(groups)
-    for cell in cells:
-        owner = grassroots_of(cell.path, ids)
-        if owner is not None:
-            groups[owner].cells.append(cell)
-    return list(groups.values())
+def grassroots_compliance(*, organization: Organization, year: int, today=None) -> list["GrassrootsSummary"]:
+    """Every grassroots organization in the subtree with its cells' compliance, for exports and
+    reports: grouped by the database (GroupedCompliance), in two queries whatever the scope."""
+    return GroupedCompliance(organization=organization, year=year, today=today).all()
 
 
 def meeting_counts(*, organization: Organization, year: int) -> dict[int, dict]:
@@ -216,6 +178,15 @@ def with_cell_figures(cells: QuerySet, year: int, today: datetime.date) -> Query
 
 
 @dataclass
+class LowCell:
+    """A cell that held fewer regular meetings than LOW_SHARE of those expected."""
+
+    code: str
+    name: str
+    regular: int
+
+
+@dataclass
 class GrassrootsSummary:
     """A grassroots organization's line on the compliance page, counted by the database."""
 
@@ -225,7 +196,7 @@ class GrassrootsSummary:
     cell_count: int
     regular_count: int
     meeting_count: int
-    low_cells: list = field(default_factory=list)
+    low_cells: list[LowCell] = field(default_factory=list)
 
 
 @dataclass
@@ -249,7 +220,6 @@ class GroupedCompliance:
         self._totals = None
 
     def _grouped_sql(self) -> tuple[str, list]:
-        first, last = year_bounds(self.year)
         grassroots = (
             Organization.objects.grassroots()
             .within(self.organization)
@@ -258,35 +228,26 @@ class GroupedCompliance:
             .values("id", "code", "name", "name_folded")
         )
         g_sql, g_params = grassroots.query.sql_with_params()
-        cells = Organization.objects.cells().within(self.organization).active_in(self.year)
-        # Per cell, its owner and expected months (no aggregate: no GROUP BY on the expressions);
-        # the year's meetings counted apart, per cell, through the (organization, date) index.
+        # Per cell: its owner, expected months and its row of the year's meeting summary (no
+        # aggregate, so no GROUP BY on the expressions); the grouping is the statement's own.
         owned = (
-            cells.annotate(
-                owner=grassroots_owner_expression(), expected=expected_months_expression(self.year, self.today)
+            with_cell_figures(
+                Organization.objects.cells().within(self.organization).active_in(self.year), self.year, self.today
             )
             .order_by()
-            .values("id", "owner", "expected")
+            .values("id", "owner", "expected", "regular", "meeting_count")
         )
         c_sql, c_params = owned.query.sql_with_params()
-        counts = (
-            Meeting.objects.filter(date__gte=first, date__lte=last, organization__in=cells.order_by().values("pk"))
-            .order_by()
-            .values("organization_id")
-            .annotate(regular=Count("pk", filter=Q(kind__in=Meeting.REGULAR_KINDS)), meeting_count=Count("pk"))
-        )
-        m_sql, m_params = counts.query.sql_with_params()
         sql = (
             "SELECT g.id, g.code, g.name, g.name_folded, COUNT(c.id) AS cell_count, "
             # A cell without a record that year is "no records", never "met regularly" (CellCompliance).
-            "COALESCE(SUM(CASE WHEN m.meeting_count > 0 AND m.regular >= c.expected THEN 1 ELSE 0 END), 0) "
+            "COALESCE(SUM(CASE WHEN c.meeting_count > 0 AND c.regular >= c.expected THEN 1 ELSE 0 END), 0) "
             "AS regular_count, "
-            "COALESCE(SUM(m.meeting_count), 0) AS meeting_count "
+            "COALESCE(SUM(c.meeting_count), 0) AS meeting_count "
             f"FROM ({g_sql}) g LEFT JOIN ({c_sql}) c ON c.owner = g.id "
-            f"LEFT JOIN ({m_sql}) m ON m.organization_id = c.id "
             "GROUP BY g.id, g.code, g.name, g.name_folded"
         )
-        return sql, [*g_params, *c_params, *m_params]
+        return sql, [*g_params, *c_params]
 
     TOTALS = (
         "COUNT(*) OVER () AS group_count, "
@@ -348,10 +309,22 @@ class GroupedCompliance:
             rows = cursor.fetchall()
         return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
 
-    def _with_low_cells(self, page: list[GrassrootsSummary]) -> list[GrassrootsSummary]:
+    def all(self) -> list[GrassrootsSummary]:
+        """Every group, with its low cells: one grouped query, one query of the scope's low cells."""
+        sql, params = self._grouped_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY g.name_folded, g.code", params)
+            rows = cursor.fetchall()
+        cells = Organization.objects.cells().within(self.organization).active_in(self.year)
+        return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows],
+                                    cells)  # fmt: skip
+
+    def _with_low_cells(self, page: list[GrassrootsSummary], cells=None) -> list[GrassrootsSummary]:
         """The low cells of the groups shown, in one query."""
         groups = {group.id: group for group in page}
-        if groups:
+        if not groups:
+            return page
+        if cells is None:
             ids = list(groups)
             # The page's cells through three indexed conditions (a cell sits at most two levels
             # below its grassroots organization), not the owner expression, which no index serves.
@@ -361,12 +334,13 @@ class GroupedCompliance:
                 .active_in(self.year)
                 .filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
             )
-            low = (
-                with_cell_figures(cells, self.year, self.today)
-                .filter(owner__in=ids, meeting_count__gt=0, regular__lt=F("threshold"))
-                .order_by("code")
-                .values("owner", "code", "name", "regular")
-            )
-            for row in low:
-                groups[row["owner"]].low_cells.append(row)
+        low = (
+            with_cell_figures(cells, self.year, self.today)
+            .filter(meeting_count__gt=0, regular__lt=F("threshold"))
+            .order_by("code")
+            .values_list("owner", "code", "name", "regular")
+        )
+        for owner, code, name, regular in low:
+            if owner in groups:
+                groups[owner].low_cells.append(LowCell(code, name, regular))
         return page

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from cells.audit import audit_bulk
 from cells.demo import CELLS, slug, unit_code
+from cells.meeting_years import meeting_years_refresh
 from cells.models import Admission, AdmissionQuota, Meeting, Organization
 
 GIA_MIEN = unit_code("xã Gia Miễn")
@@ -113,6 +114,7 @@ def build():
         [m for m in _gia_mien_meetings(units) if (m.organization.pk, m.date, m.kind) not in stored]
     )
     audit_bulk(action="create", objects=meetings)
+    meeting_years_refresh(cells={m.organization_id for m in meetings}, years={m.date.year for m in meetings})
 
     known = set(Admission.objects.filter(organization__code__in=codes).values_list("organization_id", "full_name"))
     new = []

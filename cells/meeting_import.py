@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cells.audit import audit_bulk, snapshot
 from cells.import_uploads import Outcome, rows_progress, upload_import_work
+from cells.meeting_years import meeting_years_refresh
 from cells.models import Meeting, Organization
 from cells.params import parse_int
 from cells.tabular import RepeatFinder, RowError, match_choice, outside_scope, read_rows
@@ -119,7 +120,7 @@ class CellLookup:
         missing = [code for code in codes if code not in self.known]
         if not missing:
             return
-        rows = Organization.objects.filter(code__in=missing).only(
+        rows = Organization.objects.filter(code__any=missing).only(
             "id", "code", "kind", "name", "path", "founded", "dissolved"
         )
         for code in missing:
@@ -214,7 +215,7 @@ def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool, act
     stored = {
         (cell_id, date, kind): (pk, rest)
         for cell_id, date, kind, pk, *rest in Meeting.objects.filter(
-            organization_id__in={pk for pk, *_rest in checked}, date__gte=min(dates), date__lte=max(dates)
+            organization_id__any={pk for pk, *_rest in checked}, date__gte=min(dates), date__lte=max(dates)
         )
         .order_by()
         .values_list("organization_id", "date", "kind", "pk", *FIELDS)
@@ -242,6 +243,9 @@ def _write_chunk(checked: list, result: MeetingImportResult, *, write: bool, act
     Meeting.objects.bulk_update(to_update, FIELDS, batch_size=1000)
     audit_bulk(action="create", objects=to_create, actor=actor)
     audit_bulk(action="update", objects=to_update, before=before, actor=actor)
+    written = [*to_create, *to_update]
+    if written:  # the summary of the cells and years written (cells.meeting_years)
+        meeting_years_refresh(cells={m.organization_id for m in written}, years={m.date.year for m in written})
 
 
 def meetings_import(*, path, dry_run: bool = False, actor=None, scope=None, progress=None) -> MeetingImportResult:

@@ -136,6 +136,25 @@ def _rows(values_rows, names: list[str], errors: list[RowError]) -> Iterator[tup
         )
 
 
+def _text_rows(values_rows, names: list[str], errors: list[RowError]) -> Iterator[tuple[int, dict]]:
+    """`_rows` for a CSV file, whose cells are all text: a row is checked whole, and cell by cell
+    only when it holds a control character or an Excel error (a national file has millions of cells)."""
+    width = len(names)
+    for number, values in values_rows:
+        texts = [value.strip() for value in values[:width]]
+        if not any(texts):
+            if any(value.strip() for value in values[width:]):
+                yield number, dict.fromkeys(names, "")  # the row's values lie beyond the named columns
+            continue
+        if len(texts) < width:
+            texts += [""] * (width - len(texts))
+        joined = "".join(texts)
+        if "#" in joined or CONTROL.search(joined):
+            yield number, {name: _cell(number, name, text, errors) for name, text in zip(names, texts, strict=True)}
+        else:
+            yield number, dict(zip(names, texts, strict=True))
+
+
 def read_rows(
     path: str | Path, *, required: tuple[str, ...], optional: tuple[str, ...] = (), errors: list[RowError]
 ) -> Iterator[tuple[int, dict]]:
@@ -204,7 +223,7 @@ def _read_csv(path, required, optional, errors):
             if not header or not any(name.strip() for name in header):
                 raise TabularFileError(_("The file is empty: the first row must name the columns."))
             names = _check_header(header, required, optional)
-            yield from _rows(enumerate(reader, start=2), names, errors)
+            yield from _text_rows(enumerate(reader, start=2), names, errors)
         except UnicodeDecodeError:
             raise _not_utf8(head) from None
         except csv.Error as exc:

@@ -3,8 +3,6 @@
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
-
 # The longest texts that forms accept (a TextField has no limit of its own): a note or a
 # reason, and a section of a document such as a plan's weaknesses (about ten printed pages).
 NOTE_MAX = 4000
@@ -20,12 +18,12 @@ def fold(value: str) -> str:
     value = unicodedata.normalize("NFD", value or "")
     value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
     value = value.replace("đ", "d").replace("Đ", "D")
-    return _SPACES.sub(" ", value).strip().lower()
+    return " ".join(value.split()).lower()  # str.split() splits on what \s matches
 
 
 def normalize_spaces(value: str) -> str:
     """Trim and collapse runs of white space, keeping letters as typed (NFC)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
 
 
 # "Số", "số:", "So." before the number, or glued to it ("số35").

@@ -70,7 +70,7 @@ def test_every_date_reads_back_in_the_vietnamese_spellings(date):
 
 # ---------------------------------------------------------------- query parameters
 
-QUERY_NAMES = ("q", "nam", "to-chuc", "page", "xuat", "level", "status", "hoan-thanh", "next")
+QUERY_NAMES = ("q", "nam", "to-chuc", "page", "xuat", "level", "status", "hoan-thanh", "next", "run")
 # Query parameters read elsewhere, and why they are not fuzzed here.
 QUERY_EXEMPT = {"format": "the report downloads (plans/views/reports.py): an unknown format is tested there"}
 
@@ -184,7 +184,7 @@ def query_names_in_the_source() -> set[str]:
 
 def test_every_query_parameter_a_view_reads_is_fuzzed():
     read = query_names_in_the_source()
-    assert {"q", "page", "xuat", "level", "status"} <= read  # the search finds them
+    assert {"q", "page", "level", "status"} <= read  # the search finds them
     assert read - set(QUERY_NAMES) - set(QUERY_EXEMPT) == set()
 
 
@@ -221,6 +221,12 @@ def posting_views() -> set[str]:
 POSTS_ELSEWHERE = {
     "cells:import": "a file upload: the importer properties below and tests/cells/test_hostile_files.py",
     "plans:candidates_run": "a button without fields (tests/test_runs_faults.py)",
+    "assessments:import": "a file upload: tests/assessments/test_classification_import_view.py (NUL, encodings)",
+    "cells:meeting_import": "a file upload: tests/cells/test_meeting_import_view.py and the importer properties below",
+    "plans:report": "a button recording a report run, its format from fixed choices: tests/cells/test_report_runs.py",
+    "plans:candidates_export": "a button recording a report run: tests/cells/test_report_runs.py",
+    "cells:meeting_compliance": "a button recording a report run: tests/cells/test_report_runs.py",
+    "plans:plan_pdf": "a button recording a long plan's PDF run: tests/plans/test_plan_pdf_long.py",
     "account:verify": "a sign-in step with a code: tests/cells/test_two_factor.py (wrong codes, throttling)",
     "account:recovery": "a sign-in step with a code: tests/cells/test_two_factor.py (a code works once)",
 }

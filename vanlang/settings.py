@@ -260,6 +260,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cells.entryorganization",
     # One-time tokens of create forms (like sessions): the records they created carry the history.
     "cells.answeredpost",
+    # Each cell's meetings of a year, counted: derived from the meetings, whose every change is logged.
+    "cells.meetingyear",
 )
 
 # Which module builds each part of the demo story, in order (see `manage.py load_demo`).

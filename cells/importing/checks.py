@@ -187,7 +187,7 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
     outside_codes = sorted({code for code in plan.parent_codes if code and code not in plan.index})
     found = {}
     for chunk in chunks(outside_codes):
-        for pk, code, path, kind, dissolved in Organization.objects.filter(code__in=chunk).values_list(
+        for pk, code, path, kind, dissolved in Organization.objects.filter(code__any=chunk).values_list(
             "pk", "code", "path", "kind", "dissolved"
         ):
             in_scope = scope is None or path.startswith(scope.path)
@@ -198,7 +198,7 @@ def check_against_database(plan: Plan, result: ImportResult, scope: Organization
     watched_rows = {}
     stored_life = {}  # row index → (founded, dissolved) as stored, for the columns the file lacks
     for chunk in chunks(codes):
-        for pk, code, path, founded, dissolved in Organization.objects.filter(code__in=chunk).values_list(
+        for pk, code, path, founded, dissolved in Organization.objects.filter(code__any=chunk).values_list(
             "pk", "code", "path", "founded", "dissolved"
         ):
             i = plan.index[code]
@@ -300,7 +300,7 @@ def _check_life_spans(plan: Plan, result: ImportResult, scope: Organization | No
     outside_codes = sorted({code for code in plan.successor_codes.values() if code not in plan.index})
     found = {}
     for chunk in chunks(outside_codes):
-        for row in Organization.objects.filter(code__in=chunk).values("pk", "code", "path", "founded", "dissolved"):
+        for row in Organization.objects.filter(code__any=chunk).values("pk", "code", "path", "founded", "dissolved"):
             found[row["code"]] = row
     for i, code in plan.successor_codes.items():
         row_number = plan.rows[i]

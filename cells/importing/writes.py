@@ -4,6 +4,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F
@@ -66,7 +67,7 @@ def _end_subtrees(plan: Plan, audit) -> None:
     """
     ended = [plan.pks[i] for i in range(len(plan.rows)) if plan.dissolved[i]]
     for chunk in chunks(ended):
-        for unit in Organization.objects.filter(pk__in=chunk, kind__in=Organization.SUBTREE_ENDS_WITH_IT).only(
+        for unit in Organization.objects.filter(pk__any=chunk, kind__in=Organization.SUBTREE_ENDS_WITH_IT).only(
             "pk", "path", "dissolved"
         ):
             subtree_end_audited(organization=unit, **audit)
@@ -118,7 +119,7 @@ def _organization(plan: Plan, i: int, values: dict, organization: Organization |
     organization = organization or Organization(path="", depth=0)
     organization.code = values["code"]
     organization.name = normalize_spaces(values["name"])
-    organization.name_folded = fold(organization.name)
+    organization.name_folded = _fold(organization.name)
     organization.kind = kind_code(values["kind"])
     if plan.has_sector:
         sector = values.get("sector", "")
@@ -142,16 +143,19 @@ def _successor_pk(plan: Plan, i: int) -> int | None:
 
 
 def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run: bool) -> None:
+    """Compare the batch with the stored rows as plain tuples, then write what changes.
+
+    Model objects are built only for the rows created or changed: at national scale nearly
+    every row of a file imported again is unchanged.
+    """
     if not batch:
         return
     existing_pks = [plan.pks[i] for i, _values in batch if not plan.new[i]]
-    before = {}
+    stored = {}
     if existing_pks:
-        queryset = Organization.objects.filter(pk__in=existing_pks).annotate(
-            parent_code_before=F("parent__code"), successor_code_before=F("successor__code")
-        )
-        before = {organization.pk: organization for organization in queryset.order_by()}
-    created, changed, olds = [], [], []
+        rows = Organization.objects.filter(pk__any=existing_pks).order_by().values_list("pk", *_COMPARED)
+        stored = {pk: tuple(values) for pk, *values in rows}
+    created, changing = [], []
     for i, values in batch:
         if plan.new[i]:
             result.created += 1
@@ -162,7 +166,59 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
                 new.path = _final_path(plan, i)
                 new.depth = new.path.count(PATH_SEPARATOR) - 2
                 created.append(new)
-            continue
+        elif _compared(plan, i, values, stored[plan.pks[i]]) == stored[plan.pks[i]]:
+            result.unchanged += 1
+        else:
+            changing.append((i, values))
+    changed, olds = _changes(plan, changing, result, moves, dry_run)
+    _write(plan, created, changed, olds, audit)
+
+
+def _write(plan: Plan, created: list, changed: list, olds: list, audit) -> None:
+    """The batch's writes in bulk, each with its audit entry."""
+    if created:
+        Organization.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    if changed:
+        fields = UPDATED_FIELDS + [LIFE_SPAN_FIELDS[column] for column in sorted(plan.life_columns)]
+        Organization.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+    audit_bulk(action="create", objects=created, **audit)
+    audit_bulk(action="update", objects=changed, before=olds, **audit)
+
+
+# The columns a row of the file sets, compared with the stored ones without model objects.
+_COMPARED = ("name", "name_folded", "kind", "sector", "parent_id", "founded", "dissolved", "successor_id")
+# A national file repeats names ("Chi bộ thôn 1") thousands of times: each is folded once.
+_fold = lru_cache(maxsize=1 << 15)(fold)
+
+
+def _compared(plan: Plan, i: int, values: dict, stored: tuple) -> tuple:
+    """Row `i` as `_COMPARED` after the import, on top of the stored values: what `_organization` sets."""
+    _name, _folded, _kind, sector, _parent, founded, dissolved, successor = stored
+    name = normalize_spaces(values["name"])
+    if plan.has_sector:
+        sector = values.get("sector", "")
+        sector = sector_code(sector) if sector else ""
+    if "active_from" in plan.life_columns:
+        founded = plan.founded_on(i)
+    if "active_to" in plan.life_columns:
+        dissolved = plan.dissolved_on(i)
+    if "successor_code" in plan.life_columns:
+        successor = _successor_pk(plan, i)
+    if dissolved is None:
+        successor = None
+    return (name, _fold(name), kind_code(values["kind"]), sector, _parent_pk(plan, i), founded, dissolved, successor)
+
+
+def _changes(plan: Plan, changing: list, result: ImportResult, moves, dry_run: bool) -> tuple[list, list]:
+    """The changed rows as model objects, after and before, for the bulk update and its audit entries."""
+    if not changing:
+        return [], []
+    queryset = Organization.objects.filter(pk__any=[plan.pks[i] for i, _values in changing]).annotate(
+        parent_code_before=F("parent__code"), successor_code_before=F("successor__code")
+    )
+    before = {organization.pk: organization for organization in queryset.order_by()}
+    changed, olds = [], []
+    for i, values in changing:
         old = before[plan.pks[i]]
         new = _organization(plan, i, values, Organization(**{f.attname: getattr(old, f.attname) for f in _COLUMNS}))
         new.parent_id = _parent_pk(plan, i)
@@ -172,8 +228,7 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
                 new.path = _final_path(plan, i)
                 new.depth = new.path.count(PATH_SEPARATOR) - 2
                 moves.append((old.path, new.path))
-        diff = _diff(old, new)
-        if not diff:
+        if not _diff(old, new):
             result.unchanged += 1
             continue
         result.updated += 1
@@ -181,13 +236,7 @@ def _apply_batch(plan: Plan, batch, result: ImportResult, moves, audit, dry_run:
         if not dry_run:
             changed.append(new)
             olds.append(old)
-    if created:
-        Organization.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    if changed:
-        fields = UPDATED_FIELDS + [LIFE_SPAN_FIELDS[column] for column in sorted(plan.life_columns)]
-        Organization.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
-    audit_bulk(action="create", objects=created, **audit)
-    audit_bulk(action="update", objects=changed, before=olds, **audit)
+    return changed, olds
 
 
 # Final paths, from the keys: kept only for rows that have rows below them.

@@ -2,7 +2,7 @@
 
 from cells.models.admissions import Admission, AdmissionQuota
 from cells.models.audit import EntryOrganization
-from cells.models.meetings import Absentee, Meeting, MeetingReminder
+from cells.models.meetings import Absentee, Meeting, MeetingReminder, MeetingYear
 from cells.models.notifications import Notification
 from cells.models.once import AnsweredPost
 from cells.models.organizations import Organization, UserRole
@@ -20,6 +20,7 @@ __all__ = [
     "EntryOrganization",
     "Meeting",
     "MeetingReminder",
+    "MeetingYear",
     "Notification",
     "Organization",
     "ReportFile",

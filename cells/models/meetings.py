@@ -109,6 +109,13 @@ class Meeting(EditTracked):
     def __str__(self):
         return f"{self.organization} · {self.date:%d/%m/%Y} · {self.get_kind_display()}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        meeting = super().from_db(db, field_names, values)
+        # Where the stored meeting is counted (MeetingYear): a save that moves it recounts there too.
+        meeting.counted_in = (meeting.__dict__.get("organization_id"), meeting.__dict__.get("date"))
+        return meeting
+
     @property
     def counts_as_regular(self) -> bool:
         return self.kind in self.REGULAR_KINDS
@@ -124,6 +131,45 @@ class Meeting(EditTracked):
     @property
     def attendance_percent(self) -> float | None:
         return 100 * self.members_present / self.members_total if self.members_total else None
+
+
+class MeetingYear(models.Model):
+    """A cell's meetings of one year, counted: what the compliance page, its reports and the
+    candidate job read instead of the year's millions of meetings.
+
+    Derived data, never edited: every write of meetings recomputes the rows of the cells and years
+    it touched (cells.meeting_years), and `manage.py meeting_years YEAR` rebuilds a year. A cell
+    without a meeting that year has no row ("no records").
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("party cell"), on_delete=models.CASCADE, related_name="meeting_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    meeting_count = models.PositiveIntegerField(_("meetings"))
+    regular = models.PositiveIntegerField(_("regular meetings (combined included)"))
+    themed = models.PositiveIntegerField(_("themed meetings (combined included)"))
+    present_sum = models.PositiveIntegerField(_("members present, summed over the meetings"))
+    roll_sum = models.PositiveIntegerField(_("members on the roll, summed over the meetings"))
+    with_guest = models.PositiveIntegerField(_("meetings with a higher-level committee member"))
+    last_date = models.DateField(_("last meeting"))
+
+    objects = TreeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cell's meetings in a year")
+        verbose_name_plural = _("cells' meetings by year")
+        constraints = [
+            # (year, cell): a year's rows are one index range; a cell's row in a year one lookup.
+            models.UniqueConstraint(
+                fields=["year", "organization"],
+                name="%(app_label)s_%(class)s_one_per_cell_and_year",
+                violation_error_message=_("This cell already has its meetings of this year counted."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} · {self.year}"
 
 
 class Absentee(models.Model):

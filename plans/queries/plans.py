@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from assessments.models import Classification
@@ -16,24 +16,25 @@ from plans.outcomes import Outcome, outcome_of
 SOON_DAYS = 7
 
 
-def _results_of_the_unit(year_expression, state=Classification.State.FINAL) -> QuerySet:
-    # order_by(): Classification.Meta.ordering would add a join and a sort to every row's subquery.
-    return Classification.objects.filter(
-        organization=OuterRef("organization"), year=year_expression, state=state
-    ).order_by()
-
-
-def _level_in(year_expression) -> Subquery:
-    return Subquery(_results_of_the_unit(year_expression).values("level")[:1])
+def _results_of_the_unit(year, state=None) -> FilteredRelation:
+    """The unit's result of `year` (an expression of the plan's year) as a join: one row per unit
+    and year (a unique constraint), so no correlated subquery runs per plan."""
+    condition = Q(organization__classifications__year=year)
+    if state is not None:
+        condition &= Q(organization__classifications__state=state)
+    return FilteredRelation("organization__classifications", condition=condition)
 
 
 def plans_with_levels(queryset: QuerySet) -> QuerySet:
     """Annotate `level_before` (the triggering level, else the year before's) and `level_after`, from
     final results only, and `draft_after`: whether the year of support has a result still a draft."""
-    return queryset.annotate(
-        level_before=Coalesce(NullIf(F("candidate__level"), Value("")), _level_in(OuterRef("year") - 1)),
-        level_after=_level_in(OuterRef("year")),
-        draft_after=Exists(_results_of_the_unit(OuterRef("year"), Classification.State.DRAFT)),
+    final, draft = Classification.State.FINAL, Classification.State.DRAFT
+    return queryset.alias(
+        result_before=_results_of_the_unit(F("year") - 1, final), result_after=_results_of_the_unit(F("year"))
+    ).annotate(
+        level_before=Coalesce(NullIf(F("candidate__level"), Value("")), F("result_before__level")),
+        level_after=Case(When(result_after__state=final, then=F("result_after__level")), default=None),
+        draft_after=Case(When(result_after__state=draft, then=True), default=False, output_field=BooleanField()),
     )
 
 
@@ -97,17 +98,22 @@ def consolidation_rows(plans) -> list[ConsolidationRow]:
 
 
 def consolidation_share(scope: Organization | None) -> Consolidation:
-    """`consolidation`'s share and number of plans (no `rows`), in one query of three short values
-    per plan: the levels' correlated subqueries run once per plan, not once per condition."""
+    """`consolidation`'s share and number of plans (no `rows`), counted by the database: one query
+    whose rows are the few (state, level before, level after) combinations, not the plans."""
     result = Consolidation()
-    rows = plans_in(scope).order_by().values_list("state", "level_before", "level_after", "draft_after")
-    for state, before, after, draft_after in rows:
-        result.plan_count += 1
-        result.drafts += draft_after
+    rows = (
+        plans_in(scope)
+        .order_by()
+        .values_list("state", "level_before", "level_after")
+        .annotate(n=Count("pk"), drafts=Count("pk", filter=Q(draft_after=True)))
+    )
+    for state, before, after, n, drafts in rows:
+        result.plan_count += n
+        result.drafts += drafts
         outcome = outcome_of(before, after)
         if outcome and state != Plan.State.CANCELLED:
-            result.measured += 1
-            result.improved += outcome == Outcome.IMPROVED
+            result.measured += n
+            result.improved += n * (outcome == Outcome.IMPROVED)
     return result
 
 

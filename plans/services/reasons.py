@@ -28,12 +28,19 @@ def weak_years_reasons(year: int, organization_ids: list[int]) -> dict[int, list
     """“Complete or worse N years running” and “down from … the year before”, in one query."""
     streak_needed = int(getattr(settings, "VANLANG_WEAK_STREAK_YEARS", 3))
     history = {}
-    for organization_id, result_year, level, label in Classification.objects.filter(
-        organization_id__in=organization_ids,
-        year__gte=year - HISTORY_YEARS,
-        year__lte=year,
-        state=Classification.State.FINAL,
-    ).values_list("organization_id", "year", "level", "label"):
+    # Only what the sentences read: the weak years (a streak stops at the first year missing) and
+    # this year and the one before, whatever their level; not ten years of every unit.
+    for organization_id, result_year, level, label in (
+        Classification.objects.filter(
+            Q(level__in=WEAK_LEVELS) | Q(year__in=(year - 1, year)),
+            organization_id__in=organization_ids,
+            year__gte=year - HISTORY_YEARS,
+            year__lte=year,
+            state=Classification.State.FINAL,
+        )
+        .order_by()
+        .values_list("organization_id", "year", "level", "label")
+    ):
         history.setdefault(organization_id, {})[result_year] = (level, label)
     reasons = {}
     for organization_id in organization_ids:

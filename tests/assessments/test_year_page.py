@@ -108,10 +108,10 @@ def test_the_page_costs_the_same_queries_for_any_number_of_units(client, tree, a
     units(tree, ["good", "complete"] * (count // 2), 2017)
     units(tree, ["excellent", "complete"] * (count // 2), 2018)
     client.force_login(alice)
-    # session, user, role; the organization; counts by level; trend by year and level; by
-    # sector and level; units whose level changed; units rated complete or worse; guideline by
-    # deciding body and level; drafts
-    with django_assert_num_queries(11):
+    # session, user, role; the organization; counts by state, sector, deciding body and level (the
+    # summary, sectors, guideline and drafts); trend by year and level; units whose level changed;
+    # units rated complete or worse
+    with django_assert_num_queries(8):
         assert client.get(url(tree.d, 2018)).status_code == 200
 
 

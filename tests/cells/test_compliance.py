@@ -50,7 +50,7 @@ def test_meeting_counts_is_one_query_whatever_the_number_of_cells(tree, django_a
     for n in range(30):
         cell = make_org(f"D-A-x{n}", f"Chi bộ {n}", Kind.CELL, tree.a)
         make_meeting(cell, date=D(2018, 5, 5))
-    with django_assert_num_queries(1):  # the cells of the subtree, joined to their meetings and grouped
+    with django_assert_num_queries(1):  # the cells of the subtree, joined to their row of the meeting summary
         counts = meeting_counts(organization=tree.d, year=2018)
     assert len(counts) == 33
 
@@ -97,7 +97,7 @@ def test_grassroots_compliance_groups_cells_in_two_queries(tree, django_assert_n
     deep = make_org("D-B-S-1", "Chi bộ Sâu", Kind.CELL, section)
     for month in range(1, 7):
         make_meeting(deep, date=D(2018, month, 5))
-    with django_assert_num_queries(2):  # 1: the cells with their meeting figures; 2: the grassroots organizations
+    with django_assert_num_queries(2):  # 1: the groups, counted by the database; 2: their low cells
         groups = {g.code: g for g in grassroots_compliance(organization=tree.d, year=2018, today=D(2019, 1, 1))}
     assert (groups["D-A"].regular_count, groups["D-A"].cell_count) == (2, 2)
     assert (groups["D-B"].regular_count, groups["D-B"].cell_count) == (1, 2)

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from cells.models import Meeting
 from tests.cells.factories import make_meeting
+from tests.conftest import Kind, make_org
 
 D = datetime.date
 
@@ -45,3 +46,12 @@ def test_the_table_says_how_many_cells_met_regularly(tree):
 def test_an_unknown_org_is_an_error(tree):
     with pytest.raises(CommandError, match="NOPE"):
         run("2018", "--org", "NOPE")
+
+
+def test_the_json_is_a_list_with_a_cell_a_line(tree):
+    make_meeting(tree.a2, date=D(2018, 1, 5))
+    lines = run("2018", "--org", "D-A", "--json").splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert json.loads(lines[2]) == {"code": "D-A-2", "regular_meetings": 1, "themed_meetings": 0}
+    make_org("E", "Đảng bộ huyện Mới", Kind.UPPER_COMMITTEE, tree.province)  # no cell under it
+    assert run("2018", "--org", "E", "--json") == "[]\n"

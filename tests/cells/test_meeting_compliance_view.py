@@ -46,7 +46,7 @@ def test_the_district_page_shows_each_commune(client, tree, alice, django_assert
     groups = {group.code: group for group in response.context["page"]}
     assert (groups["D-A"].regular_count, groups["D-A"].cell_count) == (1, 2)
     assert (groups["D-B"].regular_count, groups["D-B"].cell_count) == (1, 11)
-    assert [cell["name"] for cell in groups["D-A"].low_cells] == ["Chi bộ Nặm Bao"]
+    assert [cell.name for cell in groups["D-A"].low_cells] == ["Chi bộ Nặm Bao"]
     assert len(groups["D-B"].low_cells) == 10
     assert (response.context["group_count"], response.context["with_records"], response.context["all_regular"]) == (
         2,
