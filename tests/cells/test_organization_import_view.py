@@ -346,6 +346,8 @@ def test_import_in_the_browser(page, alice, tmp_path):
     assert page.locator("#changes-created tbody tr").count() == 3
     page.reload()  # the check's page: reloading shows the same changes
     assert page.locator("#changes-created tbody tr").count() == 3
+    Path("/tmp/vanlang-screens").mkdir(exist_ok=True)
+    page.screenshot(path="/tmp/vanlang-screens/organization-check.png", full_page=True)
     assert not Organization.objects.filter(code="D-C").exists()
 
     page.click("#import-confirm button[type=submit]")
