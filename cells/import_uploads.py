@@ -160,14 +160,60 @@ def upload_import_work(run: Run, importer: Importer) -> dict:
     return outcome.counts
 
 
-def _organizations(*, path, dry_run, scope, actor, remote_addr, progress) -> Outcome:
-    result = organizations_import(
-        path=path, dry_run=dry_run, scope=scope, actor=actor, remote_addr=remote_addr, progress=progress
-    )
-    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    return Outcome(errors=result.errors, counts={**counts, "moved": result.moved})
+# What the organization preview lists, by kind of change: a change that moves and renames an
+# organization is listed under both. The importer keeps the first PREVIEW_LIMIT changes of the file;
+# each kind lists at most CHANGES_PER_KIND of them, so the run's record stays small however big the file.
+CHANGE_KINDS = ("created", "moved", "renamed", "ended", "other")
+CHANGES_PER_KIND = 100
+
+
+def _change_kinds(change) -> list[str]:
+    if change.created:
+        return ["created"]
+    columns = {column: after for column, _before, after in change.fields}
+    kinds = [kind for kind, column in (("moved", "parent_code"), ("renamed", "name")) if column in columns]
+    if columns.get("active_to"):
+        kinds.append("ended")
+    return kinds or ["other"]
+
+
+def changes_summary(result) -> dict:
+    """The organization preview's change lists, as kept in its run's params (JSON): for each kind
+    how many of the sorted changes are of it and the first CHANGES_PER_KIND of them, each as
+    {row, code, name, fields: [[column, before, after], ...]}. `complete` says whether every
+    change of the file was sorted (else only the first `sorted`)."""
+    kinds = {kind: {"count": 0, "listed": []} for kind in CHANGE_KINDS}
+    for change in result.changes:
+        for kind in _change_kinds(change):
+            kinds[kind]["count"] += 1
+            if len(kinds[kind]["listed"]) < CHANGES_PER_KIND:
+                kinds[kind]["listed"].append(
+                    {"row": change.row, "code": change.code, "name": change.name, "fields": change.fields}
+                )
+    kinds["created"]["count"], kinds["moved"]["count"] = result.created, result.moved  # exact, for the whole file
+    return {
+        "kinds": kinds,
+        "sorted": len(result.changes),
+        "complete": len(result.changes) >= result.created + result.updated,
+    }
+
+
+def _keep_changes(run: Run, summary: dict) -> None:
+    """The check's change lists, kept with its run (ignored by a run taken over meanwhile)."""
+    Run.objects.filter(pk=run.pk, attempts=run.attempts).update(params={**run.params, "changes": summary})
 
 
 def organizations_import_work(run: Run) -> dict:
-    """The organization import confirmed on the import page, as a background run."""
-    return upload_import_work(run, _organizations)
+    """The organization import's check (its preview keeps the change lists in the run's params)
+    or the import itself, confirmed on the import page, as a background run."""
+
+    def importer(*, path, dry_run, scope, actor, remote_addr, progress) -> Outcome:
+        result = organizations_import(
+            path=path, dry_run=dry_run, scope=scope, actor=actor, remote_addr=remote_addr, progress=progress
+        )
+        if dry_run and result.ok:
+            _keep_changes(run, changes_summary(result))
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        return Outcome(errors=result.errors, counts={**counts, "moved": result.moved})
+
+    return upload_import_work(run, importer)

@@ -56,6 +56,7 @@ SOURCE_WRITERS = {
     "cells.models.tree:subtree_rewrite": (EXEMPT, "paths and depths follow the parent, whose change is audited"),
     "cells.models.tree:placed": (EXEMPT, "a new unit's path, derived from its key and parent"),
     "cells.models.tree:subtree_end": ("organization_dissolved", "import_organizations_ending_a_unit"),
+    "cells.import_uploads:_keep_changes": (EXEMPT, RUN_RECORD),
     "cells.runs:_heartbeat.beat": (EXEMPT, RUN_RECORD),
     "cells.runs:_kind_lock": (EXEMPT, "an advisory lock, no row"),
     "cells.runs:run_claim": (EXEMPT, RUN_RECORD),

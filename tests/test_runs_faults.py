@@ -383,3 +383,40 @@ def test_a_web_import_with_the_broker_down_is_queued_and_runs_once_it_is_back(
     assert (run.state, run.attempts, run.counts["created"]) == (Run.State.DONE, 1, 1)
     assert "ket-qua.csv imported: 1 created" in staff.get(done.redirect_chain[-1][0]).content.decode()
     assert list(Classification.objects.values_list("organization__code", "state")) == [("D-A", "final")]
+
+
+def test_the_organization_check_with_the_broker_down_is_queued_and_lists_its_changes_once_it_is_back(
+    broker, workers, tree, alice, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.webimports import confirm, english
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # the workers read the upload by its full path
+    staff = english(client, alice)
+    rows = "code,name,kind,parent_code\nD-A-7,Chi bộ Khuổi Mò,cell,D-A\nD-A-1,Chi bộ Nặm Bao,cell,D-B\n"
+    assert staff.get(reverse("cells:import")).status_code == 200  # the user opens the page first
+
+    # No queue to reach: the upload is answered at once, its check recorded and waiting.
+    started = time.monotonic()
+    response = staff.post(reverse("cells:import"), {"file": SimpleUploadedFile("to-chuc.csv", rows.encode())})
+    assert time.monotonic() - started < 2 and response.status_code == 302
+    page = staff.get(response.url).content.decode()
+    assert "The work queue cannot be reached right now" in page and "Confirm the import" not in page
+    check = Run.objects.get(kind=Run.Kind.IMPORT_ORGANIZATIONS)
+    assert (check.state, check.sent_at, check.params["preview"]) == (Run.State.QUEUED, None, True)
+
+    # The queue is back: the sweep sends the check, a worker reads the file and keeps its changes;
+    # the same page, reloaded, lists them and offers the confirmation.
+    broker.start()
+    workers()
+    assert runs_sweep()["sent"] == 1
+    finished(check)
+    preview = staff.get(response.url)
+    lists = {kind: [c["code"] for c in listed] for kind, _label, _count, listed in preview.context["change_lists"]}
+    assert lists == {"created": ["D-A-7"], "moved": ["D-A-1"]}
+    done = confirm(staff, preview)
+    (run,) = finished(Run.objects.filter(kind=Run.Kind.IMPORT_ORGANIZATIONS).exclude(pk=check.pk).get())
+    assert (run.state, run.attempts, run.counts["created"], run.counts["moved"]) == (Run.State.DONE, 1, 1, 1)
+    assert "to-chuc.csv imported: 1 created, 1 updated" in staff.get(done.redirect_chain[-1][0]).content.decode()
+    assert Organization.objects.get(code="D-A-1").parent == tree.b

@@ -112,6 +112,7 @@ class ImportRunView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
 
     permission = Perm.IMPORT_FILES
     template_name = "imports/run.html"
+    changes_template = ""  # what a done check lists of its changes (from its params), if anything
 
     def get_context_data(self, **kwargs):
         run = self.get_scoped_or_404(
@@ -133,6 +134,7 @@ class ImportRunView(ImportMixin, ScopedMixin, SubmitOnceMixin, TemplateView):
             changes=changes,
             token=token if confirmable else "",
             file_name=run.params.get("file_name", ""),
+            changes_template=self.changes_template,
             problems=run.error.splitlines() if run.state == Run.State.FAILED else [],
             **kwargs,
         )

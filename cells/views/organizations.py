@@ -4,10 +4,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from cells import import_uploads
 from cells.access import Perm, ScopedMixin
 from cells.forms.organizations import OrganizationImportForm
-from cells.importing import KIND_NAMES, SECTOR_NAMES, organizations_import
+from cells.importing import KIND_NAMES, SECTOR_NAMES
 from cells.lifespan import ended_notice
 from cells.models import Organization, Run
 from cells.params import text_param
@@ -75,43 +74,49 @@ class SearchView(ScopedMixin, TemplateView):
         return super().get_context_data(query=query, page=page, **kwargs)
 
 
+# The kinds of change an organization check lists (cells.import_uploads.CHANGE_KINDS), in this order.
+CHANGE_LABELS = {
+    "created": gettext_lazy("New organizations"),
+    "moved": gettext_lazy("Moved to another parent"),
+    "renamed": gettext_lazy("Renamed"),
+    "ended": gettext_lazy("Ended"),
+    "other": gettext_lazy("Other changes"),
+}
+
 ORGANIZATION_IMPORT = ImportPages(
     Run.Kind.IMPORT_ORGANIZATIONS, "cells:import", gettext_lazy("Import organizations"), "cells:tree", TREE
 )
 
 
 class OrganizationImportView(ImportView):
-    """Upload a file of organizations, see its problems or a preview, then confirm.
-
-    Unlike the other imports its preview is made in the request and lists each change: a
-    district's tree of a few thousand rows takes a moment.
-    """
+    """Upload a file of organizations; its check is a background run whose page lists the row
+    errors, or each kind of change (created, moved, renamed, ended) before the import is confirmed."""
 
     permission = Perm.MANAGE_ORGANIZATIONS
     pages = ORGANIZATION_IMPORT
-    template_name = "cells/organization_import.html"
     form_class = OrganizationImportForm
+    help_template = "cells/_organization_import_help.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(kind_names=KIND_NAMES, sector_names=SECTOR_NAMES, **kwargs)
 
-    def preview(self, form, token, path):
-        file_name = form.cleaned_data["file"].name
-        try:
-            result = organizations_import(path=path, dry_run=True, scope=self.scope)
-        except BaseException:
-            import_uploads.discard(path)  # never left behind in media/imports
-            raise
-        if not result.ok or not (result.created or result.updated):
-            # Nothing to confirm: the problems are listed, or the file changes nothing.
-            import_uploads.discard(path)
-            return self.render_to_response(self.get_context_data(form=form, result=result, file_name=file_name))
-        import_uploads.pending_add(self.request.session, self.pages.session_key, token, file_name)
-        return self.render_to_response(self.get_context_data(result=result, token=token, file_name=file_name))
-
 
 class OrganizationImportRunView(ImportRunView):
-    """A confirmed organization import: its progress, then what it did or why nothing was written."""
+    """An organization file's check, with its change lists, or its import, followed to its end."""
 
     permission = Perm.MANAGE_ORGANIZATIONS
     pages = ORGANIZATION_IMPORT
+    changes_template = "cells/_organization_import_changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = context["run"].params.get("changes") or {}
+        kinds = summary.get("kinds", {})
+        context["change_lists"] = [
+            (kind, label, kinds[kind]["count"], kinds[kind]["listed"])
+            for kind, label in CHANGE_LABELS.items()
+            if kinds.get(kind, {}).get("count")
+        ]
+        context["changes_complete"] = summary.get("complete", True)
+        context["changes_sorted"] = summary.get("sorted", 0)
+        return context

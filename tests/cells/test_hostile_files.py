@@ -14,10 +14,11 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from assessments.models import Classification
-from cells.models import Meeting, Organization
+from cells.models import Meeting, Organization, Run
 from cells.tabular import TabularFileError, parse_date, read_rows
 from cells.uploads import check_workbook
 from tests.cells.importfiles import cp1258, tcvn3
+from tests.webimports import english
 
 ORG_HEADER = "code,name,kind,parent_code\n"
 NEW_CELL = "D-A-9,Chi bộ Khuổi Mò,Chi bộ trực thuộc,D-A\n"
@@ -76,13 +77,14 @@ def test_a_nul_or_an_unreadable_value_is_a_row_error_of_the_command(tree, tmp_pa
     assert (Organization.objects.count(), Classification.objects.count(), Meeting.objects.count()) == before
 
 
+@pytest.mark.usefixtures("runs_at_once")  # the check is a background run (tests/conftest.py)
 def test_a_nul_in_an_uploaded_file_is_reported_in_the_preview(client, tree, alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    client.force_login(alice)
+    english(client, alice)
     upload = SimpleUploadedFile("orgs.csv", (ORG_HEADER + "D-A-9,Chi bộ\x00,Chi bộ trực thuộc,D-A\n").encode())
-    response = client.post(reverse("cells:import"), {"file": upload})
-    assert response.status_code == 200
-    assert [str(error) for error in response.context["result"].errors][0].startswith("Row 2, column name:")
+    response = client.post(reverse("cells:import"), {"file": upload}, follow=True)
+    assert response.status_code == 200 and Run.objects.get().state == "failed"
+    assert response.context["problems"][0].startswith("Row 2, column name:")
     assert not Organization.objects.filter(code="D-A-9").exists()
     assert not list((tmp_path / "media" / "imports").iterdir())
 

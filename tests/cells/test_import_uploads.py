@@ -1,12 +1,20 @@
 """The machinery the web imports share (cells/import_uploads.py): the bar of a run that reads a
-file, and the session's uploads waiting for their confirmation."""
+file, the session's uploads waiting for their confirmation, and the organization check's change lists."""
 
 from importlib import import_module
 
 from django.conf import settings
 from openpyxl import Workbook
 
-from cells.import_uploads import pending_add, pending_has, pending_take, rows_progress
+from cells.import_uploads import (
+    CHANGES_PER_KIND,
+    changes_summary,
+    pending_add,
+    pending_has,
+    pending_take,
+    rows_progress,
+)
+from cells.importing.plan import ImportResult, PlannedChange
 from cells.uploads import table_rows_estimate
 
 
@@ -48,3 +56,31 @@ def test_an_upload_waits_in_its_session_and_is_taken_once():
     assert pending_take(session, "imports_x", "token6") == "file6.csv"
     assert pending_take(session, "imports_x", "token6") is None
     assert not pending_has(session, "imports_y", "token5")
+
+
+def test_the_change_lists_sort_each_change_under_each_of_its_kinds_and_stay_bounded():
+    both = PlannedChange(
+        3, "D-A-1", "Chi bộ mới", False, [("name", "Chi bộ cũ", "Chi bộ mới"), ("parent_code", "D-A", "D-B")]
+    )
+    ended = PlannedChange(4, "D-A-2", "Chi bộ Bản Làn", False, [("active_to", "", "31/12/2018")])
+    founded = PlannedChange(5, "D-B", "Đảng bộ xã Tân Mỹ", False, [("active_from", "", "01/01/2000")])
+    created = [PlannedChange(10 + n, f"N{n}", "Chi bộ", True) for n in range(CHANGES_PER_KIND + 5)]
+    result = ImportResult(created=len(created) + 40, updated=3, moved=1, changes=[both, ended, founded, *created])
+
+    summary = changes_summary(result)
+
+    kinds = summary["kinds"]
+    assert {kind: [c["code"] for c in part["listed"]] for kind, part in kinds.items() if kind != "created"} == {
+        "moved": ["D-A-1"],
+        "renamed": ["D-A-1"],
+        "ended": ["D-A-2"],
+        "other": ["D-B"],
+    }
+    assert (kinds["created"]["count"], len(kinds["created"]["listed"])) == (CHANGES_PER_KIND + 45, CHANGES_PER_KIND)
+    assert (summary["sorted"], summary["complete"]) == (CHANGES_PER_KIND + 8, False)
+    assert kinds["ended"]["listed"][0] == {
+        "row": 4,
+        "code": "D-A-2",
+        "name": "Chi bộ Bản Làn",
+        "fields": [("active_to", "", "31/12/2018")],
+    }
