@@ -45,7 +45,10 @@ def test_national_staff_follow_a_report_run_and_download_its_file(
     # The queue is back: the sweep sends the run to a worker; the page, polling, shows the file.
     broker.start()
     workers()
-    assert runs_sweep()["sent"] == 1
+    # The province's home page, shown after sign-in, asked for its stored figures meanwhile: both wait.
+    waiting = set(Run.objects.filter(state=Run.State.QUEUED).values_list("kind", flat=True))
+    assert waiting == {Run.Kind.REPORT, Run.Kind.HOME_SNAPSHOT}
+    assert runs_sweep()["sent"] == 2
     page.locator("#report-download").wait_for(timeout=60_000)
     assert page.evaluate("document.getElementById('run-bar').style.width") == "100%"
     assert "bao-cao-xep-loai-P-2018.xlsx" in page.locator("#report-done").inner_text()
