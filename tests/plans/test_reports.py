@@ -266,12 +266,12 @@ def _grow(tree, first, last):
 QUERIES = {
     # 5 summary by level, 6 by sector, 7 count of the units, 8 the page of units
     "xep-loai": 8,
-    # 5 the candidates with their organization, plan and levels
-    "cung-co": 5,
-    # 5 the cells with their meetings, 6 the grassroots organizations
-    "sinh-hoat": 6,
-    # 5 the totals, 6 count of the units, 7 the page of units with quota, admitted, last admission
-    "phat-trien-dang": 7,
+    # 5 the figures of every candidate, 6 the page of candidates with their organization, plan and levels
+    "cung-co": 6,
+    # 5 the figures of every grassroots organization, 6 the page of them, 7 the low cells of the page
+    "sinh-hoat": 7,
+    # 5 the totals (which count the units), 6 the page of units with quota, admitted, last admission
+    "phat-trien-dang": 6,
 }
 
 
