@@ -132,13 +132,14 @@ def cell_totals(*, organization: Organization, year: int, today=None) -> dict:
     today = today or timezone.localdate()
     cells = with_cell_figures(Organization.objects.cells().within(organization).active_in(year), year, today)
     recorded = Q(meeting_count__gt=0)
-    return cells.order_by().aggregate(
-        units=Count("pk"),
-        recorded=Count("pk", filter=recorded),
-        regular=Count("pk", filter=recorded & Q(regular__gte=F("expected"))),
-        low=Count("pk", filter=recorded & Q(regular__lt=F("threshold"))),
-        meetings=Coalesce(Sum("meeting_count"), 0),
-    )
+    figures = cells.order_by().aggregate(
+        n_units=Count("pk"),
+        n_recorded=Count("pk", filter=recorded),
+        n_regular=Count("pk", filter=recorded & Q(regular__gte=F("expected"))),
+        n_low=Count("pk", filter=recorded & Q(regular__lt=F("threshold"))),
+        n_meetings=Coalesce(Sum("meeting_count"), 0),
+    )  # named apart from the cells' own annotations (`regular`)
+    return {name.removeprefix("n_"): value for name, value in figures.items()}
 
 
 def grassroots_of(cell_path: str, grassroots_ids: set[int]) -> int | None:
