@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.utils import timezone
 
@@ -93,30 +93,53 @@ class CellCompliance:
         return 100 * self.present_sum / self.roll_sum if self.roll_sum else None
 
 
-def cell_compliance(*, organization: Organization, year: int, today=None) -> list[CellCompliance]:
-    """Every cell in `organization`'s subtree active in `year`, with its meetings, sorted by code. One query."""
-    today = today or timezone.localdate()
+def cells_with_meetings(*, organization: Organization, year: int) -> QuerySet:
+    """The cells in `organization`'s subtree active in `year` with their meeting figures, by code."""
     cells = with_meeting_counts(Organization.objects.cells().within(organization).active_in(year), year)
-    rows = cells.order_by("code").values(
+    return cells.order_by("code").values(
         "id", "code", "name", "path", "founded", "dissolved", "regular", "themed", "meeting_count", "present_sum",
         "roll_sum", "with_guest",
     )  # fmt: skip
-    return [
-        CellCompliance(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            path=row["path"],
-            regular=row["regular"],
-            themed=row["themed"],
-            meeting_count=row["meeting_count"],
-            present_sum=row["present_sum"] or 0,
-            roll_sum=row["roll_sum"] or 0,
-            with_guest=row["with_guest"],
-            expected_regular=expected_months(row["founded"], row["dissolved"], year, today),
-        )
-        for row in rows
-    ]
+
+
+def compliance_of(row: dict, year: int, today: datetime.date) -> CellCompliance:
+    """A row of `cells_with_meetings` as a CellCompliance."""
+    return CellCompliance(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        path=row["path"],
+        regular=row["regular"],
+        themed=row["themed"],
+        meeting_count=row["meeting_count"],
+        present_sum=row["present_sum"] or 0,
+        roll_sum=row["roll_sum"] or 0,
+        with_guest=row["with_guest"],
+        expected_regular=expected_months(row["founded"], row["dissolved"], year, today),
+    )
+
+
+def cell_compliance(*, organization: Organization, year: int, today=None) -> list[CellCompliance]:
+    """Every cell in `organization`'s subtree active in `year`, with its meetings, sorted by code. One query."""
+    today = today or timezone.localdate()
+    return [compliance_of(row, year, today) for row in cells_with_meetings(organization=organization, year=year)]
+
+
+def cell_totals(*, organization: Organization, year: int, today=None) -> dict:
+    """The figures of every cell in the subtree active in `year`, counted by the database (one
+    query): `units`, `recorded` (with a meeting record), `regular` (met regularly), `low` (under
+    LOW_SHARE, CellCompliance.low) and `meetings`."""
+    today = today or timezone.localdate()
+    cells = with_cell_figures(Organization.objects.cells().within(organization).active_in(year), year, today)
+    recorded = Q(meeting_count__gt=0)
+    figures = cells.order_by().aggregate(
+        n_units=Count("pk"),
+        n_recorded=Count("pk", filter=recorded),
+        n_regular=Count("pk", filter=recorded & Q(regular__gte=F("expected"))),
+        n_low=Count("pk", filter=recorded & Q(regular__lt=F("threshold"))),
+        n_meetings=Coalesce(Sum("meeting_count"), 0),
+    )  # named apart from the cells' own annotations (`regular`)
+    return {name.removeprefix("n_"): value for name, value in figures.items()}
 
 
 def grassroots_of(cell_path: str, grassroots_ids: set[int]) -> int | None:
@@ -235,7 +258,7 @@ class GroupedCompliance:
                 Organization.objects.cells().within(self.organization).active_in(self.year), self.year, self.today
             )
             .order_by()
-            .values("id", "owner", "expected", "regular", "meeting_count")
+            .values("id", "owner", "expected", "threshold", "regular", "meeting_count")
         )
         c_sql, c_params = owned.query.sql_with_params()
         sql = (
@@ -243,7 +266,9 @@ class GroupedCompliance:
             # A cell without a record that year is "no records", never "met regularly" (CellCompliance).
             "COALESCE(SUM(CASE WHEN c.meeting_count > 0 AND c.regular >= c.expected THEN 1 ELSE 0 END), 0) "
             "AS regular_count, "
-            "COALESCE(SUM(c.meeting_count), 0) AS meeting_count "
+            "COALESCE(SUM(c.meeting_count), 0) AS meeting_count, "
+            "COALESCE(SUM(CASE WHEN c.meeting_count > 0 AND c.regular < c.threshold THEN 1 ELSE 0 END), 0) "
+            "AS low_count "
             f"FROM ({g_sql}) g LEFT JOIN ({c_sql}) c ON c.owner = g.id "
             "GROUP BY g.id, g.code, g.name, g.name_folded"
         )
@@ -292,8 +317,25 @@ class GroupedCompliance:
             )
             rows = cursor.fetchall()
         if rows:
-            self._totals = ComplianceTotals(*rows[0][7:10])
+            self._totals = ComplianceTotals(*rows[0][8:11])
         return self._with_low_cells([GrassrootsSummary(row[0], row[1], row[2], row[4], row[5], row[6]) for row in rows])
+
+    def summary(self) -> dict:
+        """The figures of the meeting report over every group, in one query: `units`, `recorded`
+        (groups with a meeting record), `cells` (their cells), `regular` (cells that met regularly),
+        `low` (cells under LOW_SHARE) and `meetings`."""
+        sql, params = self._grouped_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*), "
+                "COALESCE(SUM(CASE WHEN meeting_count > 0 THEN 1 ELSE 0 END), 0), "
+                "COALESCE(SUM(CASE WHEN meeting_count > 0 THEN cell_count ELSE 0 END), 0), "
+                "COALESCE(SUM(regular_count), 0), COALESCE(SUM(low_count), 0), COALESCE(SUM(meeting_count), 0) "
+                f"FROM ({sql}) grouped",
+                params,
+            )
+            figures = cursor.fetchone()
+        return dict(zip(["units", "recorded", "cells", "regular", "low", "meetings"], map(int, figures), strict=True))
 
     def count(self) -> int:
         return self.totals().group_count

@@ -36,6 +36,8 @@ class ReportKind:
     slug: str
     title: str
     build: Callable
+    # The report on screen: (report, page) with its figures over the whole scope and one page of rows.
+    screen: Callable
     workbook: Callable
     # The PDF's summary line, in Vietnamese whatever the screen's language (a party document).
     document_summary: str
@@ -57,6 +59,7 @@ KINDS = {
             "xep-loai",
             gettext_lazy("Classification"),
             queries.classification_report,
+            queries.classification_screen,
             exports.classification_workbook,
             "Kết quả đánh giá, xếp loại chất lượng tổ chức cơ sở đảng năm {year}",
             "classification",
@@ -65,6 +68,7 @@ KINDS = {
             "cung-co",
             gettext_lazy("Consolidation"),
             queries.consolidation_report,
+            queries.consolidation_screen,
             exports.consolidation_workbook,
             "Kết quả củng cố, kiện toàn tổ chức cơ sở đảng năm {year}",
             "consolidation",
@@ -73,6 +77,7 @@ KINDS = {
             "sinh-hoat",
             gettext_lazy("Cell meetings"),
             queries.meeting_report,
+            queries.meeting_screen,
             exports.meeting_workbook,
             "Tình hình sinh hoạt chi bộ năm {year}",
             "meetings",
@@ -81,6 +86,7 @@ KINDS = {
             "phat-trien-dang",
             gettext_lazy("Party development"),
             queries.admission_report,
+            queries.admission_screen,
             exports.admission_workbook,
             "Kết quả kết nạp đảng viên năm {year}",
             "admissions",

@@ -2,24 +2,52 @@
 
 Reports are figures: they count FINAL classification results only, of units that existed in the
 year. Each report gives a `summary` (a handful of numbers) and `rows` (a queryset or a list that
-the screen pages through and the workbook and the PDF write out whole). The counting is done by
-the database; Python only tallies the rows it is given (the meeting report groups each cell under
-its grassroots organization, as cells.compliance does).
+the workbook and the PDF write out whole, in a background run). The screen (`*_screen`) reads the
+same figures over the whole scope as database aggregates and only one page of SCREEN_PAGE rows,
+sliced in SQL: its work does not grow with the scope (a national list has 55,000 rows).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FilteredRelation, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
 from assessments import queries as assessments
-from assessments.models import Classification, Level
+from assessments.models import LEVEL_RANK, Classification, Level
 from assessments.rules import level_label, rule_set_for
-from cells.compliance import cell_compliance, grassroots_compliance
+from cells.compliance import (
+    GroupedCompliance,
+    cell_compliance,
+    cell_totals,
+    cells_with_meetings,
+    compliance_of,
+    grassroots_compliance,
+)
 from cells.models import Admission, AdmissionQuota, Organization
 from cells.models.tree import year_bounds
+from cells.paging import KnownCountPaginator
+from cells.params import parse_int
 from plans.models import Candidate, Plan
 from plans.outcomes import Outcome, outcome_of
+
+# Rows of a report's list on one screen page; the files hold them all.
+SCREEN_PAGE = 50
 
 
 def report_units(*, scope: Organization, year: int) -> QuerySet:
@@ -131,13 +159,9 @@ class ConsolidationReport:
         return assessments.percent(self.improved, self.measured)
 
 
-def consolidation_report(*, scope: Organization, year: int) -> ConsolidationReport:
-    """The year's candidates in the scope, the decision on each, its plan and the outcome. One query.
-
-    The outcome compares the final level of the support year with the level that triggered the
-    candidacy; a cancelled plan is listed but not measured.
-    """
-    candidates = (
+def _candidates(*, scope: Organization, year: int) -> QuerySet:
+    """The year's proposed candidates in the scope with their organization, plan and final levels."""
+    return (
         Candidate.objects.within(scope)
         .active_in(year)
         .filter(year=year, status=Candidate.Status.PROPOSED)
@@ -148,22 +172,68 @@ def consolidation_report(*, scope: Organization, year: int) -> ConsolidationRepo
         )
         .order_by("organization__name_folded", "organization__code")
     )
+
+
+def _consolidation_row(candidate: Candidate) -> ConsolidationRow:
+    plan = getattr(candidate, "plan", None)
+    before = candidate.level or candidate.level_previous or ""
+    outcome = outcome_of(before, candidate.level_after) if plan else None
+    return ConsolidationRow(candidate, plan, before, candidate.level_after, outcome)
+
+
+def consolidation_report(*, scope: Organization, year: int) -> ConsolidationReport:
+    """The year's candidates in the scope, the decision on each, its plan and the outcome. One query.
+
+    The outcome compares the final level of the support year with the level that triggered the
+    candidacy; a cancelled plan is listed but not measured.
+    """
     report = ConsolidationReport(scope=scope, year=year)
-    for candidate in candidates:
-        plan = getattr(candidate, "plan", None)
-        before = candidate.level or candidate.level_previous or ""
-        outcome = outcome_of(before, candidate.level_after) if plan else None
-        report.rows.append(ConsolidationRow(candidate, plan, before, candidate.level_after, outcome))
+    for candidate in _candidates(scope=scope, year=year):
+        row = _consolidation_row(candidate)
+        report.rows.append(row)
         report.candidates += 1
         report.selected += candidate.decision == Candidate.Decision.SELECTED
         report.not_selected += candidate.decision == Candidate.Decision.NOT_SELECTED
         report.pending += candidate.decision == Candidate.Decision.PENDING
-        if plan:
+        if row.plan:
             report.plans += 1
-            if outcome and plan.state != Plan.State.CANCELLED:
+            if row.outcome and row.plan.state != Plan.State.CANCELLED:
                 report.measured += 1
-                report.improved += outcome == Outcome.IMPROVED
+                report.improved += row.outcome == Outcome.IMPROVED
     return report
+
+
+def _rank(level: str) -> Case:
+    """The rank (assessments.LEVEL_RANK) of the level in field `level`, in the database; NULL for no level."""
+    whens = [When(Q(**{level: value}), then=Value(rank)) for value, rank in LEVEL_RANK.items()]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def consolidation_screen(*, scope: Organization, year: int, page) -> tuple[ConsolidationReport, Page]:
+    """The consolidation report on screen: its figures over the whole scope counted by the
+    database (one query, the rules of consolidation_report) and one page of candidates (one query)."""
+    candidates = _candidates(scope=scope, year=year)
+    measured = Q(plan__isnull=False, rank_before__isnull=False, rank_after__isnull=False) & ~Q(
+        plan__state=Plan.State.CANCELLED
+    )
+    figures = (
+        candidates.order_by()
+        .annotate(level_before=Coalesce(NullIf("level", Value("")), "level_previous"))
+        .annotate(rank_before=_rank("level_before"), rank_after=_rank("level_after"))
+        .aggregate(
+            candidates=Count("pk"),
+            selected=Count("pk", filter=Q(decision=Candidate.Decision.SELECTED)),
+            not_selected=Count("pk", filter=Q(decision=Candidate.Decision.NOT_SELECTED)),
+            pending=Count("pk", filter=Q(decision=Candidate.Decision.PENDING)),
+            plans=Count("plan"),
+            measured=Count("pk", filter=measured),
+            improved=Count("pk", filter=measured & Q(rank_after__gt=F("rank_before"))),
+        )
+    )
+    report = ConsolidationReport(scope=scope, year=year, **figures)
+    shown = screen_page(candidates, page, count=report.candidates)
+    shown.object_list = [_consolidation_row(candidate) for candidate in shown.object_list]
+    return report, shown
 
 
 @dataclass
@@ -200,6 +270,22 @@ def meeting_report(*, scope: Organization, year: int) -> MeetingReport:
         "meetings": sum(group.meeting_count for group in groups),
     }
     return MeetingReport(scope=scope, year=year, per_cell=False, rows=groups, summary=summary)
+
+
+def meeting_screen(*, scope: Organization, year: int, page) -> tuple[MeetingReport, Page]:
+    """The meeting report on screen: the figures of meeting_report counted by the database over the
+    whole scope from the yearly meeting summary (one query) and one page of rows (a grassroots
+    scope: its cells, one query; above: its grassroots organizations and their low cells, two)."""
+    if scope.is_grassroots or scope.is_cell:
+        summary = cell_totals(organization=scope, year=year)
+        shown = screen_page(cells_with_meetings(organization=scope, year=year), page, count=summary["units"])
+        today = timezone.localdate()
+        shown.object_list = [compliance_of(row, year, today) for row in shown.object_list]
+        return MeetingReport(scope=scope, year=year, per_cell=True, rows=[], summary=summary), shown
+    grouped = GroupedCompliance(organization=scope, year=year)
+    summary = grouped.summary()
+    shown = screen_page(grouped, page, count=summary["units"])
+    return MeetingReport(scope=scope, year=year, per_cell=False, rows=[], summary=summary), shown
 
 
 @dataclass
@@ -248,3 +334,25 @@ def admission_report(*, scope: Organization, year: int) -> AdmissionReport:
     summary["percent"] = assessments.percent(summary["admitted_total"], summary["quota_total"])
     rows = units.values("code", "name", "parent__name", "quota", "admitted", "last_admission")
     return AdmissionReport(scope=scope, year=year, rows=rows, summary=summary)
+
+
+def classification_screen(*, scope: Organization, year: int, page) -> tuple[ClassificationReport, Page]:
+    """The classification report on screen: its figures (two queries) and a page of units (a count, a page)."""
+    report = classification_report(scope=scope, year=year)
+    return report, screen_page(report.rows, page)
+
+
+def admission_screen(*, scope: Organization, year: int, page) -> tuple[AdmissionReport, Page]:
+    """The admission report on screen: its totals (one query, which counts the units) and a page of units."""
+    report = admission_report(scope=scope, year=year)
+    return report, screen_page(report.rows, page, count=report.summary["units"])
+
+
+def screen_page(rows, page, *, count: int | None = None) -> Page:
+    """Page `page` (as typed; a bad or missing number is the first, past the end the last) of
+    SCREEN_PAGE rows, sliced by the database. `count`, when a summary query already counted the
+    rows, saves counting them again."""
+    number = parse_int(page, minimum=1, maximum=999_999) or 1
+    if count is None:
+        return Paginator(rows, SCREEN_PAGE).get_page(number)
+    return KnownCountPaginator(rows, SCREEN_PAGE, count=count).get_page(number)

@@ -2,14 +2,14 @@
 
 `/bao-cao/<org_code>/<year>/<kind>/` shows one; a POST with `format=xlsx` or `format=pdf` asks for
 its file, written by a background run (plans.report_files; a national list has 55,000 rows) and
-followed on the run's page. The figures come from plans.queries.reports; the screen pages through
-long lists, the files hold them whole. Every view goes through ScopedMixin: a unit outside the
+followed on the run's page. The figures come from plans.queries.reports; the screen shows the
+figures of the whole scope, counted by the database, and one page of its list (SQL LIMIT/OFFSET),
+the files hold the list whole. Every view goes through ScopedMixin: a unit outside the
 user's subtree answers 404.
 """
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -52,14 +52,12 @@ class ReportListView(ScopedMixin, SubmitOnceMixin, TemplateView):
 
 class ReportView(ScopedMixin, SubmitOnceMixin, ReportRunMixin, TemplateView):
     permission = Perm.VIEW
-    per_page = 100
 
     def get(self, request, *args, **kwargs):
         kind = self.kind()
         organization = self.get_organization(self.kwargs["org_code"])
         year = year_or_404(self.kwargs["year"])
-        report = kind.build(scope=organization, year=year)
-        page = Paginator(report.rows, self.per_page).get_page(request.GET.get("page"))
+        report, page = kind.screen(scope=organization, year=year, page=request.GET.get("page"))
         context = self.get_context_data(
             kind=kind, kinds=KINDS.values(), report=report, organization=organization, year=year, page=page
         )

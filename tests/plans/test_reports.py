@@ -2,7 +2,9 @@
 party document read back with pypdf; final results of units active in the year only; fixed queries."""
 
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -14,10 +16,13 @@ from pypdf import PdfReader
 
 from assessments.models import Classification
 from cells.models import AdmissionQuota, Organization, Run
+from plans.models import Candidate, Plan
+from plans.queries import reports as report_queries
+from plans.report_files import KINDS as REPORT_KINDS
 from tests.assessments.factories import classify
 from tests.cells.factories import make_admission, make_meeting
 from tests.conftest import make_org
-from tests.plans.factories import make_plan
+from tests.plans.factories import make_candidate, make_plan
 from tests.reports import report_download, report_run
 
 KINDS = ["xep-loai", "cung-co", "sinh-hoat", "phat-trien-dang"]
@@ -220,6 +225,7 @@ def test_admissions_against_quotas(client, tree, alice):
 def test_an_outsider_gets_404_in_every_format(client, tree, charlie, kind):
     client.force_login(charlie)
     assert client.get(url(tree.a, 2018, kind)).status_code == 404
+    assert client.get(url(tree.d, 2018, kind, page=2)).status_code == 404
     for output in ["xlsx", "pdf"]:
         assert client.post(url(tree.a, 2018, kind), {"format": output}).status_code == 404
     assert not Run.objects.exists()
@@ -266,17 +272,18 @@ def _grow(tree, first, last):
 QUERIES = {
     # 5 summary by level, 6 by sector, 7 count of the units, 8 the page of units
     "xep-loai": 8,
-    # 5 the candidates with their organization, plan and levels
-    "cung-co": 5,
-    # 5 the cells with their meetings, 6 the grassroots organizations
-    "sinh-hoat": 6,
-    # 5 the totals, 6 count of the units, 7 the page of units with quota, admitted, last admission
-    "phat-trien-dang": 7,
+    # 5 the figures of every candidate, 6 the page of candidates with their organization, plan and levels
+    "cung-co": 6,
+    # 5 the figures of every grassroots organization, 6 the page of them, 7 the low cells of the page
+    "sinh-hoat": 7,
+    # 5 the totals (which count the units), 6 the page of units with quota, admitted, last admission
+    "phat-trien-dang": 6,
 }
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_assert_num_queries, kind):
+def test_query_count_does_not_grow_with_the_rows(client, tree, alice, django_assert_num_queries, kind, monkeypatch):
+    monkeypatch.setattr(report_queries, "SCREEN_PAGE", 3)  # the larger tree's list spans pages
     client.force_login(alice)
     files = {}
     for first, last in [(0, 2), (2, 8)]:
@@ -302,3 +309,105 @@ def test_without_weasyprint_the_report_says_what_to_install(client, tree, alice,
     body = client.get(reverse("cells:report_run", kwargs={"report_run_id": run.pk})).content.decode()
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2" in body
     assert url(tree.d, 2018, "xep-loai") in body  # back to the report
+
+
+def test_the_meeting_report_of_a_grassroots_scope_reads_its_cells_in_fixed_queries(
+    client, tree, alice, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(report_queries, "SCREEN_PAGE", 3)
+    client.force_login(alice)
+    for first, last in [(0, 1), (1, 7)]:
+        for i in range(first, last):
+            make_meeting(make_org(f"D-A-N{i}", f"Chi bộ Mới {i}", Organization.Kind.CELL, tree.a))
+        # 1-4 the user, role and unit, 5 the figures of every cell, 6 the page of cells
+        with django_assert_num_queries(6):
+            assert client.get(url(tree.a, 2018, "sinh-hoat")).status_code == 200
+
+
+def _varied(tree):
+    """Five more grassroots organizations in D with cells that met regularly, too rarely or never,
+    and candidates improved, cancelled, pending, not selected and worse (a level read from the year before)."""
+    units = [
+        make_org(f"D-N{i}", f"Đảng bộ xã Mới {i}", Organization.Kind.GRASSROOTS_COMMITTEE, tree.d, "commune")
+        for i in range(5)
+    ]
+    cells = [
+        make_org(f"{unit.code}-1", f"Chi bộ Mới {i}", Organization.Kind.CELL, unit) for i, unit in enumerate(units)
+    ]
+    for month in range(1, 13):
+        make_meeting(cells[0], date=datetime.date(2018, month, 5))
+        make_meeting(tree.a1, date=datetime.date(2018, month, 6))
+        if month < 10:
+            make_meeting(tree.a2, date=datetime.date(2018, month, 7))  # 9 of 12: under 10
+    make_meeting(cells[1], date=datetime.date(2018, 4, 5))
+    make_plan(units[0], 2018)
+    classify(units[0], 2018, "good")  # improved
+    make_plan(units[1], 2018, state=Plan.State.CANCELLED)
+    classify(units[1], 2018, "good")  # listed, not measured
+    make_candidate(units[2], 2018)
+    make_candidate(units[3], 2018, decision=Candidate.Decision.NOT_SELECTED)
+    worse = make_plan(units[4], 2018)
+    Candidate.objects.filter(pk=worse.candidate_id).update(level="")  # the final level of 2017 triggered it
+    classify(units[4], 2018, "incomplete")
+    for unit in units:
+        AdmissionQuota.objects.create(organization=unit, year=2018, quota=1)
+    make_admission(cells[0], decision=datetime.date(2018, 6, 1))
+    return units
+
+
+FIGURES = {
+    "cung-co": ["candidates", "selected", "not_selected", "pending", "plans", "measured", "improved"],
+    "sinh-hoat": ["summary"],
+    "xep-loai": ["summary"],
+    "phat-trien-dang": ["summary"],
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_screen_figures_count_the_whole_scope_not_the_page(client, tree, alice, kind, monkeypatch):
+    _varied(tree)
+    monkeypatch.setattr(report_queries, "SCREEN_PAGE", 2)
+    report_kind = REPORT_KINDS[kind]
+    for scope in [tree.d, tree.a]:
+        whole = report_kind.build(scope=scope, year=2018)  # what the files hold
+        screen, page = report_kind.screen(scope=scope, year=2018, page="1")
+        assert len(page) <= 2
+        for name in FIGURES[kind]:
+            assert getattr(screen, name) == getattr(whole, name), (scope, name)
+    client.force_login(alice)
+    body = client.get(url(tree.d, 2018, kind)).content.decode()
+    if kind == "cung-co":
+        assert "1/2 = 50.00%" in body  # improved of the measured plans: the cancelled one is not measured
+    if kind == "sinh-hoat":
+        screen, _ = report_kind.screen(scope=tree.d, year=2018, page="1")
+        # Gia Miễn's Nặm Bao and Mới 0 met regularly, of the 4 cells of the 3 organizations with records.
+        assert screen.summary == {"units": 7, "recorded": 3, "cells": 4, "regular": 2, "low": 2, "meetings": 34}
+        assert 'id="met-regularly">2/4<' in body
+
+
+def _names(body: str) -> list[str]:
+    """The unit names of the report's list, in order (each row's first cell links to the unit)."""
+    table = body[body.rindex("<tbody>") :]
+    return [html.unescape(name) for name in re.findall(r'<tr[^>]*>\s*<td><a href="[^"]*">([^<]+)</a>', table)]
+
+
+def _row_name(kind, row) -> str:
+    if kind == "cung-co":
+        return row.candidate.organization.name
+    return row["name"] if isinstance(row, dict) else row.name
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_two_shows_the_next_rows(client, tree, alice, kind, monkeypatch):
+    _varied(tree)
+    monkeypatch.setattr(report_queries, "SCREEN_PAGE", 2)
+    client.force_login(alice)
+    expected = [_row_name(kind, row) for row in REPORT_KINDS[kind].build(scope=tree.d, year=2018).rows]
+    assert len(expected) >= 5
+    first = client.get(url(tree.d, 2018, kind)).content.decode()
+    second = client.get(url(tree.d, 2018, kind, page=2)).content.decode()
+    assert _names(first) == expected[:2] and _names(second) == expected[2:4]
+    assert "page=3" in second and "page=1" in second  # next and previous
+    last = (len(expected) + 1) // 2
+    assert _names(client.get(url(tree.d, 2018, kind, page=999)).content.decode()) == expected[(last - 1) * 2 :]
+    assert _names(client.get(url(tree.d, 2018, kind, page="x")).content.decode()) == expected[:2]
