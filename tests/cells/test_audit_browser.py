@@ -92,7 +92,7 @@ def test_an_auditor_exports_the_filtered_change_log_through_a_worker(
     page.goto(page.base_url + f"/quan-tri/auditlog/logentry/?to-chuc={tree.a.pk}")
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "audit-change-log-list.png"))
-    assert page.locator("#change-log-export button").inner_text() == "Xuất Excel"
+    assert page.locator("#change-log-export button").text_content() == "Xuất Excel"
     page.click("#change-log-export button")
     page.wait_for_url("**/tep-xuat/*/")
     page.locator("#report-download").wait_for(timeout=60_000)
