@@ -5,21 +5,26 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, QueryDict
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cells.access import ScopedAdminMixin, organizations_visible_to, scope_of
@@ -36,8 +41,10 @@ from cells.audit import (
 from cells.models import Organization, UserRole
 from cells.paging import CappedCountPaginator
 from cells.queries import matching_organizations
+from cells.report_runs import ReportOutput, rows_progress
+from cells.runs import RunFailed
 from cells.text import document_number
-from cells.workbooks import xlsx_response
+from cells.views.report_runs import report_start
 
 # A document number as stored: digits, then a dash or a slash ("45-KH/HU", "12/QĐ"). Organization codes
 # start with letters ("VL-GM"), so a term is one or the other.
@@ -290,6 +297,10 @@ class EntryActorFilter(admin.SimpleListFilter):
         return queryset.filter(actor_id=value) if value.isdigit() else queryset.none()
 
 
+# The list's page and its error flag: the export writes every entry the filters keep.
+NOT_FILTERS = {PAGE_VAR, ERROR_FLAG}
+
+
 @admin.register(LogEntry)
 class ChangeLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Who changed what, when, from what to what and why: scoped to the auditor's subtree."""
@@ -319,11 +330,23 @@ class ChangeLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [export, *super().get_urls()]
 
     def export_view(self, request):
-        """The entries of the list as filtered, as an Excel file."""
+        """Ask for the entries of the list as filtered (its address's filters and search) as an Excel file:
+        a report run writes it (`change_log_file`) and its page offers it. A link that opens this address
+        is shown the list with those filters, whose button posts here."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        entries = self.get_changelist_instance(request).get_queryset(request)
-        return xlsx_response(change_log_workbook(entries.order_by("timestamp", "pk")), "nhat-ky-thay-doi.xlsx")
+        filters = {key: values for key, values in request.GET.lists() if key not in NOT_FILTERS}
+        back_url = reverse("admin:auditlog_logentry_changelist")
+        back_url += f"?{urlencode(filters, doseq=True)}" if filters else ""
+        if request.method != "POST":
+            return redirect(back_url)
+        scope = scope_of(request.user)
+        if scope is None:  # a superuser without a role: the run's page is read through a unit
+            messages.error(request, _("Exporting needs a role in a unit: give this account a role, then export again."))
+            return redirect(back_url)
+        return report_start(
+            request, report="change_log", scope=scope, title=_("Change log"), back_url=back_url, filters=filters
+        )
 
     @admin.display(description=_("time"), ordering="timestamp")
     def when(self, entry):
@@ -418,3 +441,27 @@ def scope_every_admin(site=admin.site):
 
 # The security log (sign-ins, refused accesses, exports), scoped to the auditor's subtree.
 import cells.security.admin  # noqa: E402, F401
+
+
+def change_log_file(run, progress) -> ReportOutput:
+    """The change log's export (VANLANG_REPORT_BUILDERS["change_log"]): the entries the auditor's list
+    showed, read again through this admin's own change list with the run's filters, as its user, within
+    the run's scope."""
+    progress(5, gettext("Reading the change log"))
+    user = run.requested_by
+    if user is None or scope_of(user) != run.scope:
+        raise RunFailed(gettext("The account that asked for this export no longer reads this unit. Ask for it again."))
+    request = HttpRequest()
+    request.method, request.path = "GET", reverse("admin:auditlog_logentry_changelist")
+    request.GET = QueryDict(urlencode(run.params.get("filters", {}), doseq=True))
+    request.user = user
+    try:
+        entries = admin.site.get_model_admin(LogEntry).get_changelist_instance(request).queryset
+    except IncorrectLookupParameters:
+        unreadable = gettext("These filters cannot be read. Open the change log, filter it again, then export.")
+        raise RunFailed(unreadable) from None
+    entries = entries.order_by("timestamp", "pk")
+    total = entries.count()
+    step = gettext("Writing the workbook")
+    content, rows = change_log_workbook(entries, on_entries=rows_progress(progress, total=total, step=step))
+    return ReportOutput("nhat-ky-thay-doi.xlsx", content, rows)

@@ -597,8 +597,9 @@ def entry_record(entry: LogEntry, names: RelatedNames | None = None) -> dict:
     }
 
 
-def change_log_workbook(entries) -> bytes:
-    """The entries as an Excel sheet, one row per changed field (the entry's columns repeated)."""
+def change_log_workbook(entries, *, on_entries=None) -> tuple[bytes, int]:
+    """The entries as an Excel sheet, one row per changed field (the entry's columns repeated), and how
+    many rows it lists; `on_entries(n)` is told every few hundred entries how many are written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Change log"))
     # Every value through text_cell: a record named "=HYPERLINK(...)" is shown, never run.
@@ -606,7 +607,9 @@ def change_log_workbook(entries) -> bytes:
         [text_cell(sheet, title) for title in (_("Time"), _("Organization"), _("Kind of record"), _("Record"),
          _("Change"), _("Made by"), _("Field"), _("Before"), _("After"), _("Reason"))]
     )  # fmt: skip
-    for entry, names in with_related_names(entries.select_related("content_type", "actor").iterator(chunk_size=2000)):
+    rows = 0
+    entries = with_related_names(entries.select_related("content_type", "actor").iterator(chunk_size=2000))
+    for done, (entry, names) in enumerate(entries, start=1):
         head = [
             date_format(timezone.localtime(entry.timestamp), "d/m/Y H:i:s"),
             entry_organization(entry),
@@ -618,9 +621,12 @@ def change_log_workbook(entries) -> bytes:
         for label, before, after in change_rows(entry, names=names) or [("", "", "")]:
             # Names and values are the users' texts: written as text, never as a formula to run.
             sheet.append([text_cell(sheet, value) for value in (*head, str(label), before, after, entry_reason(entry))])
+            rows += 1
+        if on_entries is not None and done % 500 == 0:
+            on_entries(done)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), rows
 
 
 def subtree_end_audited(*, organization: Organization, actor=None, remote_addr=None) -> int:

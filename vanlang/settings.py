@@ -348,5 +348,6 @@ VANLANG_REPORT_BUILDERS = {
     "report": "plans.report_files.report_file",
     "candidates": "plans.report_files.candidates_file",
     "plan_pdf": "plans.report_files.plan_pdf_file",
+    "change_log": "cells.admin.change_log_file",
 }
 VANLANG_REPORT_FILES_KEEP_DAYS = int(os.environ.get("VANLANG_REPORT_FILES_KEEP_DAYS", "7"))

@@ -17,24 +17,29 @@ from cells.report_runs import content_type, report_run_start
 from cells.runs import QUEUE_DOWN
 
 
+def report_start(request, *, report: str, scope, title: str, year: int | None = None, back_url: str = "", **params):
+    """Record the report run asked for by `request` and answer with its page; `back_url`: the page the
+    run's page leads back to, by default the address posted to."""
+    run = report_run_start(
+        report=report,
+        scope=scope,
+        year=year,
+        user=request.user,
+        title=title,
+        back_url=back_url or request.get_full_path(),
+        **params,
+    )
+    run.refresh_from_db()
+    if run.waiting_for_queue:
+        messages.warning(request, QUEUE_DOWN)
+    return redirect("cells:report_run", report_run_id=run.pk)
+
+
 class ReportRunMixin:
     """For a ScopedMixin view whose POST asks for a report: record the run and follow it on its page."""
 
-    def report_start(self, *, report: str, scope, title: str, year: int | None = None, back_url: str = "", **params):
-        """`back_url`: the page the run's page leads back to; by default the address posted to."""
-        run = report_run_start(
-            report=report,
-            scope=scope,
-            year=year,
-            user=self.request.user,
-            title=title,
-            back_url=back_url or self.request.get_full_path(),
-            **params,
-        )
-        run.refresh_from_db()
-        if run.waiting_for_queue:
-            messages.warning(self.request, QUEUE_DOWN)
-        return redirect("cells:report_run", report_run_id=run.pk)
+    def report_start(self, **kwargs):
+        return report_start(self.request, **kwargs)
 
 
 def _report_run(view, run_id) -> Run:

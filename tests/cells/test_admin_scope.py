@@ -18,6 +18,7 @@ from tests.assessments.factories import classify
 from tests.cells.factories import make_admission, make_meeting
 from tests.conftest import make_user
 from tests.plans.factories import make_candidate
+from tests.reports import report_download
 
 
 def results(response) -> str:
@@ -82,7 +83,7 @@ def test_a_province_auditor_reads_both_districts(client, tree, records):
     assert "Nặm Bao" in body and "Ngoại Lai" in body
 
 
-def test_the_change_log_filters_and_exports_within_the_scope(client, tree, alice, auditor, records):
+def test_the_change_log_filters_and_exports_within_the_scope(client, tree, alice, auditor, records, reports_at_once):
     a = Classification.objects.get(organization=tree.a, year=2018)
     rows = [ResultRow(organization_id=tree.a.pk, year=2018, level="good", reason="Phúc tra")]
     classifications_write(rows=rows, existing={(tree.a.pk, 2018): a}, finalize=True, user=alice)
@@ -94,8 +95,7 @@ def test_the_change_log_filters_and_exports_within_the_scope(client, tree, alice
     assert "Phúc tra" in body and "Tân Mỹ" not in body
     assert "Yên Ngoại" not in client.get(changelist, {"to-chuc": tree.y.pk}).content.decode()  # outside: nothing
 
-    export = client.get(reverse("admin:auditlog_logentry_export"), {"to-chuc": tree.a.pk})
-    assert export.status_code == 200
+    export = report_download(client, f"{reverse('admin:auditlog_logentry_export')}?to-chuc={tree.a.pk}")
     sheet = load_workbook(io.BytesIO(export.content)).active
     lines = [[cell.value for cell in row] for row in sheet.iter_rows(values_only=False)]
     text = json.dumps(lines, ensure_ascii=False)
@@ -146,7 +146,7 @@ def test_what_belongs_to_no_unit_is_read_by_the_auditors_of_a_whole_tree(client,
     assert client.get(admin_url(JobRun, "change", everywhere.pk)).status_code == 200
 
 
-def test_schedules_and_groups_are_for_superusers_only(client, tree, records):
+def test_schedules_and_groups_are_for_superusers_only(client, tree, records, reports_at_once):
     """Celery-beat schedules and permission groups sit in no unit: even the auditor of a whole tree finds
     neither their pages nor their changes in the change log; a superuser reads both."""
     from django.contrib.auth.models import Group
@@ -169,7 +169,7 @@ def test_schedules_and_groups_are_for_superusers_only(client, tree, records):
             assert client.get(admin_url(LogEntry, "change", entry.pk)).status_code == 404
     assert "Gửi nhắc việc" not in changelist and "Ban Tổ chức" not in changelist
     assert "Gia Miễn" in changelist  # the tree's own changes are still there
-    export = client.get(reverse("admin:auditlog_logentry_export")).content
+    export = report_download(client, reverse("admin:auditlog_logentry_export")).content
     text = json.dumps([[c.value for c in row] for row in load_workbook(io.BytesIO(export)).active.iter_rows()])
     assert "Gửi nhắc việc" not in text and "Ban Tổ chức" not in text
 
@@ -179,13 +179,13 @@ def test_schedules_and_groups_are_for_superusers_only(client, tree, records):
     assert client.get(admin_url(PeriodicTask, "change", task.pk)).status_code == 200
 
 
-def test_a_moved_unit_reads_with_the_names_of_its_parents(client, tree, auditor):
+def test_a_moved_unit_reads_with_the_names_of_its_parents(client, tree, auditor, reports_at_once):
     tree.a1.parent = tree.b
     tree.a1.save()
     client.force_login(auditor)
     moved_to = f"Đảng bộ xã Tân Mỹ (D-B) [#{tree.b.pk}]"
     history = client.get(admin_url(Organization, "auditlog", tree.a1.pk)).content.decode()
     assert f"Đảng bộ xã Gia Miễn (D-A) [#{tree.a.pk}]" in history and moved_to in history
-    export = client.get(reverse("admin:auditlog_logentry_export"), {"to-chuc": tree.b.pk})
+    export = report_download(client, f"{reverse('admin:auditlog_logentry_export')}?to-chuc={tree.b.pk}")
     rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(export.content)).active.iter_rows()]
     assert any(row[8] == moved_to for row in rows)  # the "after" column

@@ -2,14 +2,18 @@
 of that commune signs in with a password and an authenticator code, opens the result's change log and
 reads who, when, before, after and why; another commune's result answers 404."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from assessments.models import Classification
 from tests.cells.authenticator import authenticator_code, give_authenticator
+from tests.cells.factories import make_meeting
 from tests.conftest import browser_login, make_user
+from tests.test_runs_faults import broker, workers  # noqa: F401  (fixtures: a redis-server of the test's own)
 
 pytestmark = [pytest.mark.browser, pytest.mark.vietnamese]
 SCREENS = Path("/tmp/vanlang-screens")
@@ -65,3 +69,38 @@ def test_a_commune_auditor_reads_who_changed_a_result_when_from_what_to_what_and
     assert response.status == 404
     response = page.goto(page.base_url + f"/quan-tri/assessments/classification/{other.pk}/change/")
     assert response.status == 404
+
+
+def test_an_auditor_exports_the_filtered_change_log_through_a_worker(
+    broker,  # noqa: F811
+    workers,  # noqa: F811
+    page,
+    tree,
+    settings,
+    tmp_path,
+    monkeypatch,
+):
+    """The list's "Xuất Excel" button posts its filters; a real worker writes the file; the run's page
+    offers it, and the workbook lists the filtered unit's entries only."""
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(tmp_path))  # the worker writes where the site reads
+    in_a, in_b = make_meeting(tree.a1), make_meeting(tree.b1)
+    make_user("kiemtra.huyen", "auditor", tree.d)
+    broker.start()
+    workers()
+    browser_login(page, "kiemtra.huyen")
+    page.goto(page.base_url + f"/quan-tri/auditlog/logentry/?to-chuc={tree.a.pk}")
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "audit-change-log-list.png"))
+    assert page.locator("#change-log-export button").text_content() == "Xuất Excel"
+    page.click("#change-log-export button")
+    page.wait_for_url("**/tep-xuat/*/")
+    page.locator("#report-download").wait_for(timeout=60_000)
+    page.screenshot(path=str(SCREENS / "audit-change-log-export.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#report-download")
+    assert download.value.suggested_filename == "nhat-ky-thay-doi.xlsx"
+    rows = list(load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.iter_rows(values_only=True))
+    assert str(in_a) in {row[3] for row in rows} and str(in_b) not in {row[3] for row in rows}
+    page.click("text=Quay lại")
+    assert f"to-chuc={tree.a.pk}" in page.url  # back to the list as filtered
