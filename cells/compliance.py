@@ -19,6 +19,7 @@ from django.utils import timezone
 from cells.models import Admission, Organization
 from cells.models.tree import nearest_on_path, year_bounds
 from cells.paging import KnownCountPaginator
+from cells.params import parse_int
 
 MONTHS_PER_THEMED_MEETING = 3
 # A cell that held fewer than 10 of its 12 regular meetings is highlighted (the story's "under 10").
@@ -297,7 +298,7 @@ class GroupedCompliance:
     def page(self, number, per_page: int) -> Page:
         """One page of groups and the totals over all of them, in one pass of the database
         (window aggregates), plus the low cells of the page. A page past the end shows the last."""
-        number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        number = parse_int(number, minimum=1) or 1  # "²" passes isdigit(), not int()
         groups = self._window(per_page, (number - 1) * per_page)
         if not groups and number > 1:
             last = max(1, math.ceil(self.totals().group_count / per_page))

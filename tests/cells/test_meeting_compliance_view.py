@@ -67,12 +67,13 @@ def test_the_district_page_pages_groups_in_the_database(client, tree, alice, mon
     make_org("D-E", "Đảng bộ xã Êm", Kind.GRASSROOTS_COMMITTEE, tree.d)  # no cell, no record
     monkeypatch.setattr(ComplianceView, "per_page", 2)
     client.force_login(alice)
-    pages = [client.get(url(tree.d), {"page": n}).context for n in (1, 2, 3, 99)]
+    pages = [client.get(url(tree.d), {"page": n}).context for n in (1, 2, 3, 99, "²")]
     assert [[group.code for group in context["page"]] for context in pages] == [
         ["D-E", "D-A"],
         ["D-B", "D-Z0"],
         ["D-Z1", "D-Z2"],
         ["D-Z1", "D-Z2"],  # past the end: the last page
+        ["D-E", "D-A"],  # a digit int() refuses: the first page
     ]
     assert (pages[3]["page"].number, pages[3]["page"].paginator.num_pages) == (3, 3)
     assert (pages[0]["group_count"], pages[0]["with_records"], pages[0]["all_regular"]) == (
